@@ -1,0 +1,135 @@
+import { z } from "zod";
+
+/**
+ * The HTTP contract of DESIGN.md §3, shared by the route handlers (input validation) and the
+ * browser (typed calls). Changing a name here changes the public API.
+ */
+
+export const MOODS = ["chill", "fire", "silly", "shy", "random"] as const;
+export const moodSchema = z.enum(MOODS);
+export type Mood = z.infer<typeof moodSchema>;
+
+export const MATCH_MODES = ["same_mood", "any"] as const;
+export const matchModeSchema = z.enum(MATCH_MODES);
+export type MatchMode = z.infer<typeof matchModeSchema>;
+
+export const MAX_INTERESTS = 10;
+export const interestSchema = z
+  .string()
+  .trim()
+  .min(1, "an interest cannot be empty")
+  .max(32, "an interest is at most 32 characters")
+  .transform((s) => s.toLowerCase().replace(/\s+/g, " "));
+
+export const enqueueInputSchema = z.strictObject({
+  mood: moodSchema.optional(),
+  interests: z
+    .array(interestSchema)
+    .max(MAX_INTERESTS, `at most ${MAX_INTERESTS} interests`)
+    .optional()
+    .transform((list) => (list ? [...new Set(list)] : undefined)),
+  mode: matchModeSchema.optional(),
+});
+export type EnqueueInput = z.infer<typeof enqueueInputSchema>;
+
+/** `{}` bodies (skip, end, heartbeat): nothing may be smuggled in, e.g. a user id. */
+export const emptyInputSchema = z.strictObject({});
+
+export const sessionIdSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "not a session id");
+
+export const CHAT_MAX_LENGTH = 500;
+export const chatMessageInputSchema = z.strictObject({
+  sessionId: sessionIdSchema,
+  text: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, "a message cannot be empty").max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`)),
+});
+export const typingInputSchema = z.strictObject({ sessionId: sessionIdSchema });
+
+export const REPORT_REASONS = ["nudity", "harassment", "hate", "minor", "spam", "violence", "other"] as const;
+export const reportReasonSchema = z.enum(REPORT_REASONS);
+export type ReportReason = z.infer<typeof reportReasonSchema>;
+export const reportInputSchema = z.strictObject({
+  sessionId: sessionIdSchema,
+  reason: reportReasonSchema,
+  details: z.string().trim().max(1000, "at most 1000 characters").optional(),
+});
+export const blockInputSchema = z.strictObject({ sessionId: sessionIdSchema });
+
+export const NICKNAME_MAX = 24;
+export const nicknameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(NICKNAME_MAX)
+  .regex(/^[\p{L}\p{N} _.\-]+$/u, "letters, digits, spaces, _ . - only");
+
+export const END_REASONS = ["skip", "end", "disconnect", "timeout", "report", "block"] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+// ---- Response shapes -------------------------------------------------------------------------
+
+export interface PartnerView {
+  nickname: string;
+  avatar: string | null;
+  mood: Mood;
+  commonInterests: string[];
+}
+
+export interface SessionView {
+  id: string;
+  roomName: string;
+  createdAt: string;
+  partner: PartnerView;
+}
+
+export interface LivekitJoin {
+  url: string;
+  token: string;
+}
+
+export interface QueueView {
+  position: number;
+  waiting: number;
+  estimatedWaitMs: number;
+}
+
+export type StatusView =
+  | ({ status: "idle"; cooldownUntil?: string })
+  | ({ status: "waiting"; cooldownUntil?: string } & QueueView)
+  | { status: "in_session"; session: SessionView; cooldownUntil?: string };
+
+export type EnqueueResult =
+  | ({ status: "waiting" } & QueueView)
+  | { status: "in_session"; session: SessionView; livekit: LivekitJoin };
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown; requestId: string };
+}
+
+// ---- SSE events (DESIGN.md §4) -------------------------------------------------------------
+
+export interface ServerEvents {
+  state: StatusView & { livekit?: LivekitJoin };
+  queue: QueueView;
+  matched: { session: SessionView; livekit: LivekitJoin };
+  partner_left: { sessionId: string; reason: EndReason };
+  session_ended: { sessionId: string; reason: EndReason };
+  chat: { sessionId: string; id: string; text: string; sentAt: string; from: "partner" | "me" };
+  typing: { sessionId: string };
+  cooldown: { until: string };
+  maintenance: { message: string };
+}
+export type ServerEventName = keyof ServerEvents;
+export const SERVER_EVENT_NAMES: ServerEventName[] = [
+  "state",
+  "queue",
+  "matched",
+  "partner_left",
+  "session_ended",
+  "chat",
+  "typing",
+  "cooldown",
+  "maintenance",
+];

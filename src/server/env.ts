@@ -1,0 +1,160 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { parseDuration } from "@/lib/duration";
+
+/**
+ * The one place that reads `process.env`. Every variable is validated here, with the embedded
+ * defaults of DESIGN.md §2, so the app runs with no environment at all in development and
+ * refuses unsafe defaults in production.
+ */
+
+const LIVEKIT_DEV = { url: "ws://localhost:7880", key: "devkey", secret: "secret" };
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes" || v === "on");
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v && v.trim() !== "" ? v : fallback);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const intWithin = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_URL: optionalString,
+  DATA_DIR: optionalString,
+  REDIS_URL: optionalString,
+  SINGLE_INSTANCE: bool,
+  AUTH_SECRET: optionalString,
+  LIVEKIT_URL: optionalString,
+  LIVEKIT_API_URL: optionalString,
+  LIVEKIT_API_KEY: optionalString,
+  LIVEKIT_API_SECRET: optionalString,
+  CRON_SECRET: optionalString,
+  ADMIN_TOKEN: optionalString,
+  METRICS_TOKEN: optionalString,
+  MAINTENANCE_MODE: bool,
+  MAINTENANCE_MESSAGE: optionalString,
+  REMATCH_WINDOW: duration("24h"),
+  RELAX_MOOD_AFTER: duration("10s"),
+  SKIP_FREE: intWithin(10, 0, 10_000),
+  SKIP_WINDOW: duration("10m"),
+  PRESENCE_TIMEOUT: duration("60s"),
+  MATCH_WINDOW: intWithin(200, 1, 1000),
+  CHAT_BLOCKED_WORDS: optionalString,
+  DISABLE_RATE_LIMITS: bool,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+
+export type Env = ReturnType<typeof buildEnv>;
+
+function buildEnv(source: NodeJS.ProcessEnv) {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const livekitUrl = e.LIVEKIT_URL ?? LIVEKIT_DEV.url;
+  return {
+    nodeEnv: e.NODE_ENV,
+    production,
+    appUrl: e.APP_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR ?? ".data",
+    redisUrl: e.REDIS_URL,
+    singleInstance: e.SINGLE_INSTANCE,
+    authSecret: e.AUTH_SECRET ?? devSecret(),
+    authSecretIsGenerated: e.AUTH_SECRET === undefined,
+    livekit: {
+      /** What browsers connect to. */
+      url: livekitUrl,
+      /** What the server calls for RoomService (defaults to the same host over http). */
+      apiUrl: e.LIVEKIT_API_URL ?? livekitUrl.replace(/^ws(s?):\/\//, "http$1://"),
+      apiKey: e.LIVEKIT_API_KEY ?? LIVEKIT_DEV.key,
+      apiSecret: e.LIVEKIT_API_SECRET ?? LIVEKIT_DEV.secret,
+    },
+    cronSecret: e.CRON_SECRET,
+    adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    maintenance: {
+      enabled: e.MAINTENANCE_MODE,
+      message: e.MAINTENANCE_MESSAGE ?? "We are doing maintenance. Please come back in a few minutes.",
+    },
+    matching: {
+      rematchWindowMs: e.REMATCH_WINDOW,
+      relaxMoodAfterMs: e.RELAX_MOOD_AFTER,
+      skipFree: e.SKIP_FREE,
+      skipWindowMs: e.SKIP_WINDOW,
+      presenceTimeoutMs: e.PRESENCE_TIMEOUT,
+      window: e.MATCH_WINDOW,
+    },
+    chatBlockedWords: (e.CHAT_BLOCKED_WORDS ?? "")
+      .split(",")
+      .map((w) => w.trim().toLowerCase())
+      .filter(Boolean),
+    rateLimitsEnabled: !e.DISABLE_RATE_LIMITS,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
+  };
+}
+
+let generatedSecret: string | undefined;
+function devSecret() {
+  generatedSecret ??= randomBytes(32).toString("base64url");
+  return generatedSecret;
+}
+
+/** Problems that make a production deployment unsafe; empty when all is well. */
+export function productionProblems(env: Env): string[] {
+  if (!env.production) return [];
+  const problems: string[] = [];
+  if (env.authSecretIsGenerated) problems.push("AUTH_SECRET is not set (sessions would not survive a restart and differ per instance).");
+  if (env.livekit.apiKey === LIVEKIT_DEV.key || env.livekit.apiSecret === LIVEKIT_DEV.secret)
+    problems.push("LIVEKIT_API_KEY / LIVEKIT_API_SECRET are the livekit-server --dev defaults.");
+  if (!env.redisUrl && !env.singleInstance)
+    problems.push("REDIS_URL is not set; set SINGLE_INSTANCE=1 if this really is a single-instance deployment.");
+  if (env.livekit.apiSecret.length < 32 && env.livekit.apiSecret !== LIVEKIT_DEV.secret)
+    problems.push("LIVEKIT_API_SECRET is shorter than 32 characters.");
+  return problems;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once. Throws a readable message when a value is invalid. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const env = buildEnv(process.env);
+  // During `next build` route modules are evaluated without the runtime secrets; check at start.
+  const building = process.env.NEXT_PHASE === "phase-production-build";
+  const problems = building ? [] : productionProblems(env);
+  if (problems.length > 0) {
+    throw new Error(`Refusing to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  cached = env;
+  return env;
+}
+
+/** For tests: parse an explicit environment without caching it. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  return buildEnv(source);
+}

@@ -1,0 +1,122 @@
+import type { EndReason, MatchMode, Mood } from "@/lib/schemas";
+
+/**
+ * The matching store contract (DESIGN.md §5). Two drivers implement it — Redis (shared by all
+ * app instances) and in-process (embedded default) — and both pass one contract test suite.
+ * The store owns live state only; Postgres, LiveKit and event delivery are the caller's job.
+ * All times are epoch milliseconds passed in by the caller (`now`) so tests control the clock.
+ */
+
+export interface Preferences {
+  mood: Mood;
+  interests: string[];
+  mode: MatchMode;
+}
+
+export interface Profile {
+  nickname: string;
+  avatar: string | null;
+}
+
+export interface MatchConfig {
+  rematchWindowMs: number; // 24 h: a pair that met is not matched again within this
+  relaxMoodAfterMs: number; // 10 s: same_mood becomes any mood after this much waiting
+  skipFree: number; // 10: skips allowed within skipWindowMs before a cooldown
+  skipWindowMs: number; // 10 min
+  cooldownStepsMs: number[]; // [1 min, 5 min, 15 min]
+  cooldownResetAfterMs: number; // a conversation this long (60 s) resets the cooldown level
+  presenceTimeoutMs: number; // 60 s without heartbeat/stream: ticket dropped, session timed out
+  window: number; // candidates examined per attempt (≤ 200)
+}
+
+export interface SessionMember extends Profile {
+  userId: string;
+  mood: Mood;
+}
+
+export interface LiveSession {
+  id: string;
+  roomName: string; // mm_<id>
+  a: SessionMember;
+  b: SessionMember;
+  commonInterests: string[];
+  score: number;
+  createdAt: number;
+  activeAt: number | null;
+}
+
+export interface EndedSession extends LiveSession {
+  endedAt: number;
+  reason: EndReason;
+  endedBy: string | null; // user id, or null for timeouts/webhooks/cron
+}
+
+export interface QueuePosition {
+  position: number; // 1-based, by enqueue time
+  waiting: number; // total tickets waiting
+}
+
+export type UserState =
+  | { status: "idle"; cooldownUntil: number | null }
+  | ({ status: "waiting"; since: number; prefs: Preferences; cooldownUntil: number | null } & QueuePosition)
+  | { status: "in_session"; session: LiveSession; cooldownUntil: number | null };
+
+export type EnqueueOutcome =
+  | ({ kind: "waiting" } & QueuePosition)
+  | { kind: "matched"; session: LiveSession; created: boolean } // created=false: already in it
+  | { kind: "cooldown"; until: number };
+
+export type SkipOutcome =
+  | { kind: "not_in_session" }
+  | { kind: "cooldown"; until: number; ended: EndedSession | null }
+  | { kind: "skipped"; ended: EndedSession; requeue: EnqueueOutcome };
+
+export interface ExpiryResult {
+  droppedTickets: string[]; // user ids whose waiting ticket was dropped for lack of presence
+  timedOut: EndedSession[]; // sessions ended with reason "timeout"
+}
+
+export interface QueueStats {
+  waiting: number;
+  byMood: Record<Mood, number>;
+  liveSessions: number;
+  /** Mean wait of the most recent matches (ms), for the queue's estimated wait; 0 if none yet. */
+  avgWaitMs: number;
+}
+
+export interface MatchStore {
+  /**
+   * Put the user in the queue (or update the preferences of their waiting ticket, keeping its
+   * place) and try to match them at once. A user already in a session gets
+   * `{kind:"matched", created:false}`; the caller turns that into 409 ALREADY_IN_SESSION.
+   */
+  enqueue(userId: string, prefs: Preferences, profile: Profile, now: number): Promise<EnqueueOutcome>;
+  /** Leave the queue if waiting. Returns whether a ticket was removed. */
+  cancel(userId: string): Promise<boolean>;
+  /** Re-evaluate every waiting user (relaxation over time); returns the sessions it created. Safe to run on every instance at once. */
+  sweep(now: number): Promise<LiveSession[]>;
+  /** End the user's current session (reason "skip"), apply skip cooldown rules, re-queue them with their last preferences. */
+  skip(userId: string, now: number): Promise<SkipOutcome>;
+  /** End a live session exactly once; null when it is not live (already ended or unknown). */
+  endSession(sessionId: string, reason: EndReason, endedBy: string | null, now: number): Promise<EndedSession | null>;
+  /** Mark a session active (both joined the room). Idempotent. */
+  activate(sessionId: string, now: number): Promise<LiveSession | null>;
+  getState(userId: string, now: number): Promise<UserState>;
+  getSession(sessionId: string): Promise<LiveSession | null>;
+  listLiveSessions(): Promise<LiveSession[]>;
+  /** Presence: heartbeat or open event stream. */
+  touch(userId: string, now: number): Promise<void>;
+  /** Drop tickets and time out sessions whose users have had no presence for presenceTimeoutMs. */
+  expire(now: number): Promise<ExpiryResult>;
+  /** Never match these two again (blocks and reports), both ways. */
+  exclude(userA: string, userB: string): Promise<void>;
+  /**
+   * Exclusions and recent pairs live in Postgres too; after a store restart they are loaded
+   * back once per user. Returns false if the user was already primed.
+   */
+  prime(userId: string, data: { excluded: string[]; recent: { userId: string; at: number }[] }): Promise<boolean>;
+  isPrimed(userId: string): Promise<boolean>;
+  stats(): Promise<QueueStats>;
+  /** Release connections/timers the driver owns (not a shared client passed in). */
+  close(): Promise<void>;
+}
