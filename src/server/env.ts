@@ -1,5 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { parseDuration } from "@/lib/duration";
 
@@ -84,7 +86,7 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     dataDir: e.DATA_DIR ?? ".data",
     redisUrl: e.REDIS_URL,
     singleInstance: e.SINGLE_INSTANCE,
-    authSecret: e.AUTH_SECRET ?? devSecret(),
+    authSecret: e.AUTH_SECRET ?? devSecret(e.DATA_DIR ?? ".data", production),
     authSecretIsGenerated: e.AUTH_SECRET === undefined,
     livekit: {
       /** What browsers connect to. */
@@ -119,8 +121,26 @@ function buildEnv(source: NodeJS.ProcessEnv) {
 }
 
 let generatedSecret: string | undefined;
-function devSecret() {
-  generatedSecret ??= randomBytes(32).toString("base64url");
+/**
+ * Without AUTH_SECRET, development uses a random secret kept in the data folder so that
+ * restarts (and every process of `next dev`) keep the same sessions. Production refuses it.
+ */
+function devSecret(dataDir: string, production: boolean) {
+  if (generatedSecret) return generatedSecret;
+  const file = path.resolve(dataDir, "dev-auth-secret");
+  try {
+    generatedSecret = readFileSync(file, "utf8").trim();
+  } catch {
+    generatedSecret = randomBytes(32).toString("base64url");
+    if (!production) {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, generatedSecret, { mode: 0o600 });
+      } catch {
+        // read-only disk: sessions just won't survive a restart
+      }
+    }
+  }
   return generatedSecret;
 }
 
@@ -133,6 +153,7 @@ export function productionProblems(env: Env): string[] {
     problems.push("LIVEKIT_API_KEY / LIVEKIT_API_SECRET are the livekit-server --dev defaults.");
   if (!env.redisUrl && !env.singleInstance)
     problems.push("REDIS_URL is not set; set SINGLE_INSTANCE=1 if this really is a single-instance deployment.");
+  if (!env.appUrl) problems.push("APP_URL is not set (needed for sign-in URLs, secure cookies and Origin checks).");
   if (env.livekit.apiSecret.length < 32 && env.livekit.apiSecret !== LIVEKIT_DEV.secret)
     problems.push("LIVEKIT_API_SECRET is shorter than 32 characters.");
   return problems;
@@ -151,6 +172,9 @@ export function getEnv(): Env {
     throw new Error(`Refusing to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   cached = env;
+  // next-auth v4 reads its own variables; derive them from ours so operators set one name.
+  if (env.appUrl) process.env.NEXTAUTH_URL ??= env.appUrl;
+  else process.env.AUTH_TRUST_HOST ??= "1";
   return env;
 }
 

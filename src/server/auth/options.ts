@@ -1,0 +1,80 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import { decode } from "next-auth/jwt";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { nicknameSchema } from "@/lib/schemas";
+import { getDatabase } from "../db";
+import { createGuest, findUser, renameUser } from "../db/users";
+import { getEnv } from "../env";
+import { sessionCookieName } from "./cookies";
+
+const THIRTY_DAYS = 30 * 24 * 60 * 60;
+
+/**
+ * next-auth v4 (the stable line; see instructions/decisions.md). One-click guest sign-in: the
+ * `guest` credentials provider creates a `users` row, or keeps the identity the device already has
+ * (its session cookie), so blocks and bans follow the device rather than resetting on every click.
+ */
+export function buildAuthOptions(): NextAuthOptions {
+  const env = getEnv();
+  return {
+    secret: env.authSecret,
+    session: { strategy: "jwt", maxAge: THIRTY_DAYS },
+    pages: { signIn: "/" },
+    providers: [
+      CredentialsProvider({
+        id: "guest",
+        name: "Guest",
+        credentials: { nickname: { label: "Nickname", type: "text" } },
+        async authorize(credentials, req) {
+          const parsed = nicknameSchema.safeParse(credentials?.nickname ?? "");
+          const nickname = parsed.success ? parsed.data : undefined;
+          const { db } = await getDatabase();
+          const existingId = await currentUserIdFromCookie(req?.headers?.cookie, env.authSecret);
+          if (existingId) {
+            const existing = nickname ? await renameUser(db, existingId, nickname) : await findUser(db, existingId);
+            if (existing) return { id: existing.id, name: existing.nickname };
+          }
+          const user = await createGuest(db, nickname);
+          return { id: user.id, name: user.nickname };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.name = user.name;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (session.user) {
+          (session.user as { id?: string }).id = token.sub;
+          session.user.name = token.name ?? null;
+        }
+        return session;
+      },
+    },
+  };
+}
+
+async function currentUserIdFromCookie(cookieHeader: string | undefined, secret: string): Promise<string | null> {
+  const value = readCookie(cookieHeader, sessionCookieName());
+  if (!value) return null;
+  try {
+    const token = await decode({ token: value, secret });
+    return typeof token?.sub === "string" ? token.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+export function readCookie(header: string | null | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}

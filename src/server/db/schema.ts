@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** The durable record (DESIGN.md §7). Live state is in the matching store; this is history. */
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  nickname: text("nickname").notNull(),
+  avatar: text("avatar"),
+  createdAt: createdAt(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  bannedUntil: timestamp("banned_until", { withTimezone: true, mode: "date" }),
+  banReason: text("ban_reason"),
+});
+
+export const matchSessions = pgTable(
+  "match_sessions",
+  {
+    id: text("id").primaryKey(),
+    userA: text("user_a").notNull().references(() => users.id),
+    userB: text("user_b").notNull().references(() => users.id),
+    roomName: text("room_name").notNull(),
+    mood: text("mood").notNull(),
+    commonInterests: jsonb("common_interests").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    score: integer("score").notNull().default(0),
+    createdAt: createdAt(),
+    activeAt: timestamp("active_at", { withTimezone: true, mode: "date" }),
+    endedAt: timestamp("ended_at", { withTimezone: true, mode: "date" }),
+    endReason: text("end_reason"),
+    endedBy: text("ended_by"),
+  },
+  (t) => [
+    index("match_sessions_user_a_created_idx").on(t.userA, t.createdAt),
+    index("match_sessions_user_b_created_idx").on(t.userB, t.createdAt),
+    index("match_sessions_open_idx").on(t.createdAt).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+export const blocks = pgTable(
+  "blocks",
+  {
+    blocker: text("blocker").notNull().references(() => users.id),
+    blocked: text("blocked").notNull().references(() => users.id),
+    source: text("source").notNull(), // "block" | "report"
+    sessionId: text("session_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.blocker, t.blocked] }), index("blocks_blocked_idx").on(t.blocked)],
+);
+
+export interface ChatLine {
+  from: "reporter" | "reported";
+  text: string;
+  sentAt: string;
+}
+
+export const reports = pgTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    reporter: text("reporter").notNull().references(() => users.id),
+    reported: text("reported").notNull().references(() => users.id),
+    sessionId: text("session_id").notNull(),
+    reason: text("reason").notNull(),
+    details: text("details"),
+    severity: text("severity").notNull(),
+    status: text("status").notNull().default("open"), // open | dismissed | actioned
+    chatContext: jsonb("chat_context").$type<ChatLine[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "date" }),
+    resolution: text("resolution"),
+  },
+  (t) => [
+    index("reports_status_created_idx").on(t.status, t.createdAt),
+    uniqueIndex("reports_once_per_session_idx").on(t.reporter, t.sessionId),
+  ],
+);
+
+/** Interest counts per hour, for "popular interests over the last 24 h" without a row per enqueue. */
+export const interestCounts = pgTable(
+  "interest_counts",
+  {
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    interest: text("interest").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.interest] })],
+);
+
+export const schema = { users, matchSessions, blocks, reports, interestCounts };

@@ -1,0 +1,46 @@
+import "server-only";
+import { getDatabase } from "./db";
+import { getRedis } from "./redis";
+
+export interface Health {
+  status: "ok" | "degraded";
+  version: string;
+  checks?: Record<string, { ok: boolean; ms: number; error?: string }>;
+}
+
+const VERSION = process.env.npm_package_version ?? "0.1.0";
+
+/** Liveness (`ready=false`) or readiness: the database and the store answer within 2 s. */
+export async function checkHealth(ready: boolean): Promise<Health> {
+  if (!ready) return { status: "ok", version: VERSION };
+  const checks: NonNullable<Health["checks"]> = {};
+  await Promise.all([
+    timed("database", checks, async () => (await getDatabase()).ping()),
+    timed("store", checks, async () => {
+      const redis = getRedis();
+      if (redis) await redis.command.ping();
+    }),
+  ]);
+  const ok = Object.values(checks).every((c) => c.ok);
+  return { status: ok ? "ok" : "degraded", version: VERSION, checks };
+}
+
+async function timed(name: string, into: NonNullable<Health["checks"]>, fn: () => Promise<void>) {
+  const start = performance.now();
+  try {
+    await withTimeout(fn(), 2_000);
+    into[name] = { ok: true, ms: Math.round(performance.now() - start) };
+  } catch (err) {
+    into[name] = { ok: false, ms: Math.round(performance.now() - start), error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import Redis, { type RedisOptions } from "ioredis";
+import { getEnv } from "./env";
+import { logger } from "./logger";
+
+const holder = globalThis as unknown as { __mmRedis?: { command: Redis; subscriberFactory: () => Redis } | null };
+
+const OPTIONS: RedisOptions = {
+  // Fail a command after a short outage instead of hanging the request; the route answers 503.
+  maxRetriesPerRequest: 2,
+  enableOfflineQueue: true,
+  connectTimeout: 5_000,
+  retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+};
+
+/**
+ * The shared Redis command connection and a factory for the one subscriber connection per
+ * process, or null on the embedded default (no REDIS_URL).
+ */
+export function getRedis(): { command: Redis; subscriberFactory: () => Redis } | null {
+  if (holder.__mmRedis !== undefined) return holder.__mmRedis;
+  const url = getEnv().redisUrl;
+  if (!url) return (holder.__mmRedis = null);
+  const command = new Redis(url, { ...OPTIONS, connectionName: "mm-command" });
+  command.on("error", (err) => logger.warn({ err: err.message }, "redis command connection error"));
+  const subscriberFactory = () => {
+    const sub = new Redis(url, { ...OPTIONS, maxRetriesPerRequest: null, connectionName: "mm-subscriber" });
+    sub.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber connection error"));
+    return sub;
+  };
+  holder.__mmRedis = { command, subscriberFactory };
+  return holder.__mmRedis;
+}
