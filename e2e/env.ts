@@ -1,0 +1,34 @@
+/** One place for the e2e stack's addresses and the production-like environment of the app under test. */
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const livekitPort = Number(process.env.E2E_LIVEKIT_PORT ?? 7881);
+const livekitKey = "e2e-key";
+const livekitSecret = "e2e-secret-that-is-long-enough-for-livekit-0123456789";
+const appUrl = `http://127.0.0.1:${appPort}`;
+const dataDir = `/tmp/moodmatch-e2e-${appPort}`;
+
+export const E2E = {
+  appPort,
+  appUrl,
+  livekitPort,
+  livekitKey,
+  livekitSecret,
+  livekitUrl: `ws://127.0.0.1:${livekitPort}`,
+  livekitHttp: `http://127.0.0.1:${livekitPort}`,
+  adminToken: "e2e-admin-token",
+  cronSecret: "e2e-cron-secret",
+  dataDir,
+  serverEnv: {
+    NODE_ENV: "production",
+    APP_URL: appUrl,
+    AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789abcdef",
+    SINGLE_INSTANCE: "1",
+    DATA_DIR: dataDir,
+    LIVEKIT_URL: `ws://127.0.0.1:${livekitPort}`,
+    LIVEKIT_API_KEY: livekitKey,
+    LIVEKIT_API_SECRET: livekitSecret,
+    ADMIN_TOKEN: "e2e-admin-token",
+    CRON_SECRET: "e2e-cron-secret",
+    METRICS_TOKEN: "e2e-metrics-token",
+    LOG_LEVEL: "warn",
+  } as Record<string, string>,
+};
