@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
+          env: { LOG_LEVEL: "silent" },
           include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
         },
       },
@@ -25,6 +26,12 @@ export default defineConfig({
         test: {
           name: "integration",
           environment: "node",
+          env: {
+            CRON_SECRET: "test-cron-secret",
+            ADMIN_TOKEN: "test-admin-token",
+            METRICS_TOKEN: "test-metrics-token",
+            LOG_LEVEL: "error",
+          },
           include: ["test/integration/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -69,7 +69,7 @@ const schema = z.object({
 
 export type Env = ReturnType<typeof buildEnv>;
 
-function buildEnv(source: NodeJS.ProcessEnv) {
+function buildEnv(source: Record<string, string | undefined>) {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
@@ -179,6 +179,6 @@ export function getEnv(): Env {
 }
 
 /** For tests: parse an explicit environment without caching it. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   return buildEnv(source);
 }

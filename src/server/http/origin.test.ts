@@ -11,7 +11,8 @@ describe("assertSameOrigin", () => {
   });
 
   it("refuses other origins, opaque origins and cross-site fetches with 403", () => {
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }]) {
+    const refused: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }];
+    for (const headers of refused) {
       expect(() => assertSameOrigin(req(headers), undefined)).toThrow(expect.objectContaining({ status: 403, code: "FORBIDDEN" }));
     }
     expect(() => assertSameOrigin(req({ origin: "http://localhost:3000" }), "https://chat.example.com")).toThrow(

@@ -32,6 +32,8 @@ export interface MatchConfig {
 export interface SessionMember extends Profile {
   userId: string;
   mood: Mood;
+  /** How long this member waited in the queue before the match (ms), when known. */
+  waitedMs?: number;
 }
 
 export interface LiveSession {
@@ -104,6 +106,8 @@ export interface MatchStore {
   getState(userId: string, now: number): Promise<UserState>;
   getSession(sessionId: string): Promise<LiveSession | null>;
   listLiveSessions(): Promise<LiveSession[]>;
+  /** The first `limit` waiting users in queue order, with their positions (for queue events). */
+  listWaiting(limit: number): Promise<({ userId: string } & QueuePosition)[]>;
   /** Presence: heartbeat or open event stream. */
   touch(userId: string, now: number): Promise<void>;
   /** Drop tickets and time out sessions whose users have had no presence for presenceTimeoutMs. */

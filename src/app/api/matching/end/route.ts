@@ -1,0 +1,8 @@
+import { emptyInputSchema } from "@/lib/schemas";
+import { route } from "@/server/http/route";
+import { getServices } from "@/server/services";
+import { end } from "@/server/sessions/lifecycle";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route({ auth: "user", body: emptyInputSchema }, async ({ user }) => end(await getServices(), user.id));

@@ -1,0 +1,78 @@
+import "server-only";
+import { getDatabase } from "./db";
+import type { Database } from "./db";
+import { getEnv } from "./env";
+import { createMemoryEventBus, createRedisEventBus, type EventBus } from "./events";
+import { createMemoryKeyValueStore, createRedisKeyValueStore, type KeyValueStore } from "./kv";
+import { createLivekitRooms } from "./livekit/rooms";
+import { createWebhookVerifier } from "./livekit/webhooks";
+import { logger } from "./logger";
+import { matchConfigFromEnv } from "./matching/config";
+import { createMemoryMatchStore } from "./matching/memory-store";
+import { createRedisMatchStore } from "./matching/redis-store";
+import type { MatchStore } from "./matching/types";
+import { getMetrics } from "./ops/metrics";
+import { getRedis } from "./redis";
+import { createChatFilter } from "./safety/moderation";
+import { createRateLimits } from "./safety/rate-limits";
+import { startBackgroundWork } from "./sessions/background";
+import type { SessionDeps } from "./sessions/deps";
+
+/**
+ * The composition root: the one place that turns the environment into the process-wide
+ * services (Redis-backed when REDIS_URL is set, in-process otherwise). Built on first use and
+ * kept on globalThis so dev hot reloads don't open second connections or second sweepers.
+ */
+const holder = globalThis as unknown as { __mmServices?: Promise<SessionDeps> };
+
+export function getServices(): Promise<SessionDeps> {
+  holder.__mmServices ??= build().catch((err) => {
+    holder.__mmServices = undefined;
+    throw err;
+  });
+  return holder.__mmServices;
+}
+
+async function build(): Promise<SessionDeps> {
+  const env = getEnv();
+  const { db } = await getDatabase();
+  const redis = getRedis();
+  const config = matchConfigFromEnv(env.matching);
+
+  let store: MatchStore;
+  let bus: EventBus;
+  let kv: KeyValueStore;
+  if (redis) {
+    store = createRedisMatchStore({ redis: redis.command, config });
+    bus = createRedisEventBus({ redis: redis.command, createSubscriber: redis.subscriberFactory, onError: (err) => logger.warn({ err }, "event bus") });
+    kv = createRedisKeyValueStore({ redis: redis.command, namespace: "app" });
+  } else {
+    store = createMemoryMatchStore(config);
+    bus = createMemoryEventBus();
+    kv = createMemoryKeyValueStore();
+  }
+
+  const metrics = getMetrics();
+  metrics.setQueueCollector(async () => (await store.stats()).byMood);
+  metrics.setActiveSessionsCollector(async () => (await store.stats()).liveSessions);
+
+  const deps: SessionDeps = {
+    db: db as Database,
+    store,
+    bus,
+    kv,
+    rooms: createLivekitRooms(env.livekit),
+    webhooks: createWebhookVerifier(env.livekit),
+    livekit: env.livekit,
+    limits: createRateLimits({ redis: redis?.command, enabled: env.rateLimitsEnabled, logger }),
+    chatFilter: createChatFilter({ blockedWords: env.chatBlockedWords }),
+    metrics,
+    maintenance: env.maintenance,
+    presenceTimeoutMs: config.presenceTimeoutMs,
+    rematchWindowMs: config.rematchWindowMs,
+    now: Date.now,
+    log: logger,
+  };
+  startBackgroundWork(deps);
+  return deps;
+}

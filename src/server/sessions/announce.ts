@@ -1,0 +1,60 @@
+import "server-only";
+import type { EndReason } from "@/lib/schemas";
+import { recordSessionEnd, recordSessionStart } from "../db/sessions";
+import type { EndedSession, LiveSession } from "../matching/types";
+import type { SessionDeps } from "./deps";
+import { forgetRoomPresence } from "./presence";
+import { livekitJoin, sessionView } from "./views";
+
+/**
+ * What happens after the store decided: persist, touch LiveKit, then tell the users — in that
+ * order (persist first, publish second), so a user told about a session can always find it.
+ * Every path that creates or ends a session (enqueue, sweeper, skip, webhooks, cron) ends here.
+ */
+
+export async function announceMatch(deps: SessionDeps, session: LiveSession): Promise<void> {
+  await recordSessionStart(deps.db, {
+    id: session.id,
+    userA: session.a.userId,
+    userB: session.b.userId,
+    roomName: session.roomName,
+    mood: session.a.mood === session.b.mood ? session.a.mood : "mixed",
+    commonInterests: session.commonInterests,
+    score: session.score,
+    createdAt: session.createdAt,
+  });
+  try {
+    await deps.rooms.createSessionRoom(session.id);
+  } catch (err) {
+    // Chat still works without media; the browser shows the video error, the cron reconciles.
+    deps.log.warn({ err, sessionId: session.id }, "could not create the LiveKit room");
+  }
+  deps.metrics.matches.inc();
+  for (const member of [session.a, session.b]) {
+    if (member.waitedMs !== undefined) deps.metrics.waitTime.observeMs(member.waitedMs);
+  }
+  await Promise.all(
+    [session.a.userId, session.b.userId].map(async (userId) =>
+      deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit: await livekitJoin(deps, session, userId) }),
+    ),
+  );
+}
+
+/**
+ * A session ended (exactly once, decided by the store). `actor` is the user whose action or
+ * absence ended it: they get `session_ended`, the other `partner_left`. Without an actor (room
+ * finished, cron) both get `partner_left`.
+ */
+export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor: string | null = ended.endedBy): Promise<void> {
+  await recordSessionEnd(deps.db, { id: ended.id, endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy });
+  deps.metrics.sessionsEnded.inc(ended.reason);
+  const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
+  await Promise.all(
+    [ended.a.userId, ended.b.userId].map((userId) =>
+      deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload),
+    ),
+  );
+  // Deleting the room disconnects whoever is still in it; a missing room counts as done.
+  await deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
+  await forgetRoomPresence(deps, ended.id).catch(() => {});
+}

@@ -1,0 +1,87 @@
+import "server-only";
+import { openSessionsBefore, recordSessionEnd } from "../db/sessions";
+import { singleFlight } from "../kv";
+import { sessionIdFromRoomName } from "../livekit/room-names";
+import { announceEnd } from "./announce";
+import type { SessionDeps } from "./deps";
+import { expireAbsent } from "./background";
+
+/** A room younger than this may belong to a session being created right now: leave it alone. */
+const ROOM_GRACE_MS = 60_000;
+/** No conversation lasts this long; such a session was lost track of. */
+const MAX_SESSION_MS = 12 * 3_600_000;
+
+export interface CleanupReport {
+  ran: boolean;
+  staleTickets: number;
+  staleSessions: number;
+  orphanRooms: number;
+  goneRooms: number;
+  unrecordedEnds: number;
+  livekitReachable: boolean;
+}
+
+/**
+ * The cron backstop (DESIGN.md §6): stale tickets and sessions, `mm_*` rooms without a live
+ * session, live sessions whose room is gone, and Postgres records left open by a crash. Only
+ * one instance runs it at a time; a concurrent call answers `ran: false`.
+ */
+export async function runCleanup(deps: SessionDeps): Promise<CleanupReport> {
+  const result = await singleFlight(deps.kv, "cron:cleanup", 120_000, () => cleanup(deps));
+  if (result.ran) return result.value;
+  return { ran: false, staleTickets: 0, staleSessions: 0, orphanRooms: 0, goneRooms: 0, unrecordedEnds: 0, livekitReachable: true };
+}
+
+async function cleanup(deps: SessionDeps): Promise<CleanupReport> {
+  const now = deps.now();
+  const expired = await expireAbsent(deps);
+  let staleSessions = expired.timedOut;
+
+  const live = await deps.store.listLiveSessions();
+  for (const session of live) {
+    if (now - session.createdAt < MAX_SESSION_MS) continue;
+    const ended = await deps.store.endSession(session.id, "timeout", null, now);
+    if (ended) {
+      await announceEnd(deps, ended, null);
+      staleSessions++;
+    }
+  }
+
+  let orphanRooms = 0;
+  let goneRooms = 0;
+  let livekitReachable = true;
+  try {
+    const rooms = await deps.rooms.listSessionRooms();
+    const liveIds = new Set((await deps.store.listLiveSessions()).map((s) => s.id));
+    const roomIds = new Set<string>();
+    for (const room of rooms) {
+      const id = sessionIdFromRoomName(room.name);
+      if (id) roomIds.add(id);
+      if (id && liveIds.has(id)) continue;
+      if (now - room.creationTime < ROOM_GRACE_MS) continue;
+      await deps.rooms.deleteRoom(room.name);
+      orphanRooms++;
+    }
+    for (const session of await deps.store.listLiveSessions()) {
+      if (roomIds.has(session.id) || now - session.createdAt < ROOM_GRACE_MS) continue;
+      const ended = await deps.store.endSession(session.id, "disconnect", null, now);
+      if (ended) {
+        await announceEnd(deps, ended, null);
+        goneRooms++;
+      }
+    }
+  } catch (err) {
+    livekitReachable = false;
+    deps.log.warn({ err }, "cleanup: LiveKit unreachable, room reconciliation skipped");
+  }
+
+  // Records still open in Postgres for sessions the store no longer has (a crash between the two).
+  let unrecordedEnds = 0;
+  const liveIds = new Set((await deps.store.listLiveSessions()).map((s) => s.id));
+  for (const row of await openSessionsBefore(deps.db, new Date(now - ROOM_GRACE_MS))) {
+    if (liveIds.has(row.id)) continue;
+    if (await recordSessionEnd(deps.db, { id: row.id, endedAt: now, reason: "timeout", endedBy: null })) unrecordedEnds++;
+  }
+
+  return { ran: true, staleTickets: expired.droppedTickets, staleSessions, orphanRooms, goneRooms, unrecordedEnds, livekitReachable };
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import type { Logger } from "pino";
+import type { Database } from "../db";
+import type { EventBus } from "../events";
+import type { KeyValueStore } from "../kv";
+import type { LivekitRooms } from "../livekit/rooms";
+import type { WebhookVerifier } from "../livekit/webhooks";
+import type { MatchStore } from "../matching/types";
+import type { AppMetrics } from "../ops/metrics";
+import type { ChatFilter } from "../safety/moderation";
+import type { RateLimits } from "../safety/rate-limits";
+
+/** Everything the session lifecycle talks to, injected so tests build it from real parts. */
+export interface SessionDeps {
+  db: Database;
+  store: MatchStore;
+  bus: EventBus;
+  kv: KeyValueStore;
+  rooms: LivekitRooms;
+  webhooks: WebhookVerifier;
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  limits: RateLimits;
+  chatFilter: ChatFilter;
+  metrics: AppMetrics;
+  maintenance: { enabled: boolean; message: string };
+  presenceTimeoutMs: number;
+  rematchWindowMs: number;
+  now: () => number;
+  log: Pick<Logger, "info" | "warn" | "error" | "debug">;
+}

@@ -1,0 +1,111 @@
+import "server-only";
+import type { EnqueueInput, EnqueueResult, StatusView } from "@/lib/schemas";
+import { countInterests } from "../db/interests";
+import { AppError, errors } from "../http/errors";
+import type { EnqueueOutcome, LiveSession, Preferences } from "../matching/types";
+import { announceEnd, announceMatch } from "./announce";
+import type { SessionDeps } from "./deps";
+import { ensurePrimed, matchingProfile } from "./profiles";
+import { livekitJoin, queueView, sessionView, statusView } from "./views";
+
+/** The matching routes of DESIGN.md §3, one function each; the user id always comes from the session. */
+
+export async function enqueue(deps: SessionDeps, userId: string, input: EnqueueInput): Promise<EnqueueResult> {
+  if (deps.maintenance.enabled) throw errors.maintenance(deps.maintenance.message);
+  await limit(deps, "enqueue", userId);
+  const profile = await matchingProfile(deps, userId);
+  await ensurePrimed(deps, userId);
+  const prefs: Preferences = { mood: input.mood ?? "random", interests: input.interests ?? [], mode: input.mode ?? "same_mood" };
+  const now = deps.now();
+  const outcome = await deps.store.enqueue(userId, prefs, profile, now);
+  if (prefs.interests.length > 0) {
+    countInterests(deps.db, prefs.interests).catch((err) => deps.log.warn({ err }, "could not count interests"));
+  }
+  return resolveEnqueue(deps, userId, outcome, { alreadyInSessionIsError: true });
+}
+
+export async function skip(deps: SessionDeps, userId: string): Promise<EnqueueResult> {
+  await limit(deps, "enqueue", userId);
+  const now = deps.now();
+  const outcome = await deps.store.skip(userId, now);
+  switch (outcome.kind) {
+    case "not_in_session":
+      throw new AppError("NOT_IN_SESSION", "You are not in a conversation to skip.");
+    case "cooldown":
+      if (outcome.ended) await announceEnd(deps, outcome.ended, userId);
+      await deps.bus.publish(userId, "cooldown", { until: new Date(outcome.until).toISOString() });
+      throw errors.cooldown(outcome.until, now);
+    case "skipped":
+      await announceEnd(deps, outcome.ended, userId);
+      return resolveEnqueue(deps, userId, outcome.requeue, { alreadyInSessionIsError: false });
+  }
+}
+
+export async function end(deps: SessionDeps, userId: string): Promise<{ status: "idle" }> {
+  await deps.store.cancel(userId);
+  const state = await deps.store.getState(userId, deps.now());
+  if (state.status === "in_session") {
+    const ended = await deps.store.endSession(state.session.id, "end", userId, deps.now());
+    if (ended) await announceEnd(deps, ended, userId);
+  }
+  return { status: "idle" };
+}
+
+export async function status(deps: SessionDeps, userId: string): Promise<StatusView> {
+  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), deps.store.stats()]);
+  return statusView(userId, state, stats.avgWaitMs);
+}
+
+export async function heartbeat(deps: SessionDeps, userId: string): Promise<StatusView> {
+  await deps.store.touch(userId, deps.now());
+  return status(deps, userId);
+}
+
+/** The current session with a fresh join token (rejoin after a refresh). */
+export async function currentSession(deps: SessionDeps, userId: string) {
+  const state = await deps.store.getState(userId, deps.now());
+  if (state.status !== "in_session") throw errors.notFound("You are not in a conversation right now.");
+  return { session: sessionView(state.session, userId), livekit: await livekitJoin(deps, state.session, userId) };
+}
+
+/** The `state` event: the status snapshot plus session and join token when in one. */
+export async function stateSnapshot(deps: SessionDeps, userId: string) {
+  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), deps.store.stats()]);
+  const view = statusView(userId, state, stats.avgWaitMs);
+  if (state.status !== "in_session") return view;
+  return { ...view, livekit: await livekitJoin(deps, state.session, userId) };
+}
+
+async function resolveEnqueue(
+  deps: SessionDeps,
+  userId: string,
+  outcome: EnqueueOutcome,
+  opts: { alreadyInSessionIsError: boolean },
+): Promise<EnqueueResult> {
+  switch (outcome.kind) {
+    case "cooldown":
+      await deps.bus.publish(userId, "cooldown", { until: new Date(outcome.until).toISOString() });
+      throw errors.cooldown(outcome.until, deps.now());
+    case "waiting": {
+      const stats = await deps.store.stats();
+      return { status: "waiting", ...queueView(outcome, stats.avgWaitMs) };
+    }
+    case "matched":
+      if (!outcome.created && opts.alreadyInSessionIsError) {
+        throw new AppError("ALREADY_IN_SESSION", "You are already in a conversation. Skip or stop it first.", {
+          sessionId: outcome.session.id,
+        });
+      }
+      if (outcome.created) await announceMatch(deps, outcome.session);
+      return inSession(deps, outcome.session, userId);
+  }
+}
+
+async function inSession(deps: SessionDeps, session: LiveSession, userId: string): Promise<EnqueueResult> {
+  return { status: "in_session", session: sessionView(session, userId), livekit: await livekitJoin(deps, session, userId) };
+}
+
+export async function limit(deps: SessionDeps, name: "enqueue" | "chat" | "typing" | "reports" | "blocks", key: string) {
+  const result = await deps.limits[name].consume(key);
+  if (!result.ok) throw errors.rateLimited(result.retryAfterMs);
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { excludedUsers } from "../db/blocks";
+import { recentPartners } from "../db/sessions";
+import { findUser, isBanned } from "../db/users";
+import { AppError, errors } from "../http/errors";
+import type { Profile } from "../matching/types";
+import type { SessionDeps } from "./deps";
+
+/**
+ * Who a user is for matching: profile and ban state from Postgres, cached briefly per process
+ * (bans also end the live session at once, so a few seconds of cache only delays a re-enqueue
+ * refusal on other instances), and the exclusions the store must know after a restart.
+ */
+const PROFILE_TTL_MS = 10_000;
+const cache = new Map<string, { profile: Profile; bannedUntil: Date | null; at: number }>();
+
+export async function matchingProfile(deps: SessionDeps, userId: string): Promise<Profile> {
+  const now = deps.now();
+  let entry = cache.get(userId);
+  if (!entry || now - entry.at > PROFILE_TTL_MS) {
+    const user = await findUser(deps.db, userId);
+    if (!user) throw errors.unauthenticated(); // a session for a user that no longer exists
+    entry = { profile: { nickname: user.nickname, avatar: user.avatar }, bannedUntil: user.bannedUntil, at: now };
+    if (cache.size > 50_000) cache.clear();
+    cache.set(userId, entry);
+  }
+  if (isBanned(entry, new Date(now))) {
+    throw new AppError("FORBIDDEN", `Your account is suspended until ${entry.bannedUntil!.toISOString()} for breaking the rules.`, {
+      bannedUntil: entry.bannedUntil!.toISOString(),
+    });
+  }
+  return entry.profile;
+}
+
+export function forgetProfile(userId: string): void {
+  cache.delete(userId);
+}
+
+/** Loads blocks and the rematch window from Postgres into the store once per store lifetime. */
+export async function ensurePrimed(deps: SessionDeps, userId: string): Promise<void> {
+  if (await deps.store.isPrimed(userId)) return;
+  const since = new Date(deps.now() - deps.rematchWindowMs);
+  const [excluded, recent] = await Promise.all([excludedUsers(deps.db, userId), recentPartners(deps.db, userId, since)]);
+  await deps.store.prime(userId, { excluded, recent });
+}

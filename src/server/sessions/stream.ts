@@ -1,0 +1,35 @@
+import "server-only";
+import { openUserEventStream } from "../events";
+import type { SessionDeps } from "./deps";
+import { stateSnapshot } from "./lifecycle";
+
+/** Presence refresh while a stream is open; well inside the 60 s presence timeout. */
+const STREAM_PRESENCE_MS = 20_000;
+
+/**
+ * `GET /api/matching/events` (DESIGN.md §4): `state` first on every (re)connect, replay after
+ * Last-Event-ID, live events after. An open stream counts as presence.
+ */
+export function openEventStream(deps: SessionDeps, request: Request, userId: string): Response {
+  const touch = () => deps.store.touch(userId, deps.now());
+  return openUserEventStream({
+    request,
+    bus: deps.bus,
+    userId,
+    snapshot: async () => {
+      const state = await stateSnapshot(deps, userId);
+      if (deps.maintenance.enabled) {
+        // Not persisted: maintenance is a property of this deployment, told on every connect.
+        queueMicrotask(() => void deps.bus.publish(userId, "maintenance", { message: deps.maintenance.message }));
+      }
+      return state;
+    },
+    onOpen: async () => {
+      deps.metrics.sseConnections.inc();
+      await touch();
+    },
+    onClose: () => deps.metrics.sseConnections.dec(),
+    heartbeat: { intervalMs: STREAM_PRESENCE_MS, run: touch },
+    onError: (err) => deps.log.warn({ err, userId }, "event stream error"),
+  });
+}

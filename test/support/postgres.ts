@@ -1,0 +1,34 @@
+/** A fresh, migrated Postgres database per test file on the real server; dropped afterwards. */
+import pg from "pg";
+import { openPostgres, type DatabaseHandle } from "@/server/db/client";
+import { TEST_DATABASE_URL, uniqueNamespace } from "./services";
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  handle: DatabaseHandle;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(label = "mm"): Promise<TestDatabase> {
+  const name = uniqueNamespace(`${label}_`).toLowerCase();
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const handle = await openPostgres(url.toString(), { migrate: true, max: 5 });
+  return {
+    url: url.toString(),
+    name,
+    handle,
+    async drop() {
+      await handle.close().catch(() => {});
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
