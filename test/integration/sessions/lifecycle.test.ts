@@ -71,7 +71,7 @@ describe("session lifecycle over the real route handlers", () => {
     expect(waiting.body.estimatedWaitMs).toBeGreaterThan(0);
 
     const matched = await enqueue(b);
-    expect(matched.body.status).toBe("in_session");
+    expect(matched.body.status, JSON.stringify(matched.body)).toBe("in_session");
     expect(matched.body.session.partner).toMatchObject({ nickname: "Ada", mood: "chill", commonInterests: ["music"] });
 
     const event = await nextEvent(streamA.reader, ["matched"]);
