@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { securityHeaders } from "./src/server/ops/security-headers";
 
 /**
  * Next.js loads middleware from `src/` when the app lives in `src/app`; `src/middleware.ts` is
@@ -13,6 +14,22 @@ const PRIVATE_PAGES = ["/video-chat"];
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/**
+ * Security headers are set here, at run time, because the CSP must allow the LiveKit URL of the
+ * running deployment (next.config headers are fixed at build time). Middleware runs in the edge
+ * runtime, which cannot load the server env module: this is the one other place that reads the
+ * environment, and it reads only the public LiveKit URL and the mode.
+ */
+const SECURITY_HEADERS = securityHeaders({
+  livekitUrl: process.env.LIVEKIT_URL || "ws://localhost:7880",
+  production: process.env.NODE_ENV === "production",
+});
+
+function withSecurityHeaders<R extends Response>(response: R): R {
+  for (const { key, value } of SECURITY_HEADERS) response.headers.set(key, value);
+  return response;
+}
+
 export function middleware(request: NextRequest) {
   const incoming = request.headers.get("x-request-id");
   const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -20,21 +37,21 @@ export function middleware(request: NextRequest) {
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
 
   if (!hasSession && PRIVATE_API.some((p) => path === p || path.startsWith(`${p}/`))) {
-    return NextResponse.json(
+    return withSecurityHeaders(NextResponse.json(
       { error: { code: "UNAUTHENTICATED", message: "Sign in first: this needs a session.", requestId } },
       { status: 401, headers: { "x-request-id": requestId, "cache-control": "no-store" } },
-    );
+    ));
   }
   if (!hasSession && PRIVATE_PAGES.some((p) => path === p || path.startsWith(`${p}/`))) {
     const url = request.nextUrl.clone();
     url.pathname = "/";
     url.search = `?next=${encodeURIComponent(path)}`;
-    return NextResponse.redirect(url);
+    return withSecurityHeaders(NextResponse.redirect(url));
   }
 
   const headers = new Headers(request.headers);
   headers.set("x-request-id", requestId);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("x-request-id", requestId);
-  return response;
+  return withSecurityHeaders(response);
 }

@@ -64,6 +64,7 @@ const schema = z.object({
   MATCH_WINDOW: intWithin(200, 1, 1000),
   CHAT_BLOCKED_WORDS: optionalString,
   DISABLE_RATE_LIMITS: bool,
+  SIGNIN_LIMIT: intWithin(20, 1, 1_000_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -116,6 +117,8 @@ function buildEnv(source: Record<string, string | undefined>) {
       .map((w) => w.trim().toLowerCase())
       .filter(Boolean),
     rateLimitsEnabled: !e.DISABLE_RATE_LIMITS,
+    /** Guest sign-ins per client IP per 10 minutes. */
+    signInLimit: e.SIGNIN_LIMIT,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
   };
 }

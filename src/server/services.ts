@@ -64,7 +64,12 @@ async function build(): Promise<SessionDeps> {
     rooms: createLivekitRooms(env.livekit),
     webhooks: createWebhookVerifier(env.livekit),
     livekit: env.livekit,
-    limits: createRateLimits({ redis: redis?.command, enabled: env.rateLimitsEnabled, logger }),
+    limits: createRateLimits({
+      redis: redis?.command,
+      enabled: env.rateLimitsEnabled,
+      limits: { signIn: { points: env.signInLimit, durationSec: 600 } },
+      logger,
+    }),
     chatFilter: createChatFilter({ blockedWords: env.chatBlockedWords }),
     metrics,
     maintenance: env.maintenance,

@@ -9,7 +9,7 @@ import { AppError, errors } from "./errors";
 import { assertSameOrigin } from "./origin";
 import { requestIdOf } from "./request-id";
 import { errorResponse, jsonResponse } from "./respond";
-import { onHttpError } from "./hooks";
+import { getMetrics } from "../ops/metrics";
 
 type Auth = "user" | "public" | { bearer: () => string | undefined; name: string };
 
@@ -89,7 +89,7 @@ export function toErrorResponse(error: unknown, requestId: string, request?: Req
     logger.error({ err: error, requestId, path: pathOf(request) }, "unhandled error");
     appError = new AppError("INTERNAL", "Something went wrong on our side. Please try again.");
   }
-  onHttpError(appError.code);
+  getMetrics().httpErrors.inc(appError.status, appError.code);
   return errorResponse(appError, requestId);
 }
 

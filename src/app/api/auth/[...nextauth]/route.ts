@@ -1,5 +1,6 @@
 import NextAuth from "next-auth";
 import { buildAuthOptions } from "@/server/auth/options";
+import { limitGuestSignIn } from "@/server/auth/sign-in-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -7,6 +8,8 @@ type Ctx = { params: Promise<{ nextauth: string[] }> };
 
 // Options are built per request so nothing reads the environment while `next build` runs.
 async function handler(request: Request, ctx: Ctx) {
+  const refused = await limitGuestSignIn(request);
+  if (refused) return refused;
   return NextAuth(buildAuthOptions())(request, ctx);
 }
 

@@ -1,0 +1,50 @@
+import "server-only";
+import { findReport, listOpenReports, resolveReport } from "../db/reports";
+import { setBan } from "../db/users";
+import { AppError, errors } from "../http/errors";
+import { announceEnd } from "../sessions/announce";
+import type { SessionDeps } from "../sessions/deps";
+import { forgetProfile } from "../sessions/profiles";
+
+/** The moderator's queue: open reports, most severe first, with the conversation's last lines. */
+export async function openReports(deps: SessionDeps) {
+  const rows = await listOpenReports(deps.db);
+  return rows.map(({ report, reportedNickname, reportedBannedUntil, priorReports }) => ({
+    id: report.id,
+    reason: report.reason,
+    severity: report.severity,
+    details: report.details,
+    sessionId: report.sessionId,
+    reporter: report.reporter,
+    reported: { id: report.reported, nickname: reportedNickname, bannedUntil: reportedBannedUntil?.toISOString() ?? null, reportsAgainst: priorReports },
+    chat: report.chatContext,
+    createdAt: report.createdAt.toISOString(),
+  }));
+}
+
+export type ModerationAction = { action: "dismiss" } | { action: "ban"; hours: number; note?: string };
+
+/** Dismiss a report, or ban the reported user: no enqueue until then, and out of any live call now. */
+export async function actOnReport(deps: SessionDeps, reportId: string, action: ModerationAction) {
+  const report = await findReport(deps.db, reportId);
+  if (!report) throw errors.notFound("No such report.");
+  if (report.status !== "open") throw new AppError("CONFLICT", "This report was already handled.");
+  if (action.action === "dismiss") {
+    await resolveReport(deps.db, reportId, "dismissed", "dismissed by a moderator");
+    return { id: reportId, status: "dismissed" as const };
+  }
+  const until = new Date(deps.now() + action.hours * 3_600_000);
+  await setBan(deps.db, report.reported, until, action.note ?? `report ${reportId}: ${report.reason}`);
+  forgetProfile(report.reported);
+  await removeFromMatching(deps, report.reported);
+  await resolveReport(deps.db, reportId, "actioned", `banned until ${until.toISOString()}`);
+  return { id: reportId, status: "actioned" as const, bannedUntil: until.toISOString() };
+}
+
+async function removeFromMatching(deps: SessionDeps, userId: string) {
+  await deps.store.cancel(userId);
+  const state = await deps.store.getState(userId, deps.now());
+  if (state.status !== "in_session") return;
+  const ended = await deps.store.endSession(state.session.id, "end", null, deps.now());
+  if (ended) await announceEnd(deps, ended, userId);
+}
