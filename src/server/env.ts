@@ -45,6 +45,7 @@ const schema = z.object({
   DATABASE_URL: optionalString,
   DATA_DIR: optionalString,
   REDIS_URL: optionalString,
+  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "letters, digits, _ and - only").optional(),
   SINGLE_INSTANCE: bool,
   AUTH_SECRET: optionalString,
   LIVEKIT_URL: optionalString,
@@ -86,6 +87,8 @@ function buildEnv(source: Record<string, string | undefined>) {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? ".data",
     redisUrl: e.REDIS_URL,
+    /** Prefix part of every Redis key, so several deployments (or test runs) can share one Redis. */
+    redisNamespace: e.REDIS_NAMESPACE ?? "mm",
     singleInstance: e.SINGLE_INSTANCE,
     authSecret: e.AUTH_SECRET ?? devSecret(e.DATA_DIR ?? ".data", production),
     authSecretIsGenerated: e.AUTH_SECRET === undefined,

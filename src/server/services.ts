@@ -43,9 +43,15 @@ async function build(): Promise<SessionDeps> {
   let bus: EventBus;
   let kv: KeyValueStore;
   if (redis) {
-    store = createRedisMatchStore({ redis: redis.command, config });
-    bus = createRedisEventBus({ redis: redis.command, createSubscriber: redis.subscriberFactory, onError: (err) => logger.warn({ err }, "event bus") });
-    kv = createRedisKeyValueStore({ redis: redis.command, namespace: "app" });
+    const namespace = env.redisNamespace;
+    store = createRedisMatchStore({ redis: redis.command, config, namespace });
+    bus = createRedisEventBus({
+      redis: redis.command,
+      createSubscriber: redis.subscriberFactory,
+      namespace,
+      onError: (err) => logger.warn({ err }, "event bus"),
+    });
+    kv = createRedisKeyValueStore({ redis: redis.command, namespace });
   } else {
     store = createMemoryMatchStore(config);
     bus = createMemoryEventBus();
@@ -66,6 +72,7 @@ async function build(): Promise<SessionDeps> {
     livekit: env.livekit,
     limits: createRateLimits({
       redis: redis?.command,
+      namespace: `rl:${env.redisNamespace}`,
       enabled: env.rateLimitsEnabled,
       limits: { signIn: { points: env.signInLimit, durationSec: 600 } },
       logger,
