@@ -1,6 +1,6 @@
 import "server-only";
-import { getDatabase } from "./db";
-import { getRedis } from "./redis";
+import { sql } from "drizzle-orm";
+import { getServices } from "./services";
 
 export interface Health {
   status: "ok" | "degraded";
@@ -10,15 +10,16 @@ export interface Health {
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
-/** Liveness (`ready=false`) or readiness: the database and the store answer within 2 s. */
+/** Liveness (`ready=false`) or readiness: the database and the matching store in use answer within 2 s. */
 export async function checkHealth(ready: boolean): Promise<Health> {
   if (!ready) return { status: "ok", version: VERSION };
   const checks: NonNullable<Health["checks"]> = {};
   await Promise.all([
-    timed("database", checks, async () => (await getDatabase()).ping()),
+    timed("database", checks, async () => {
+      await (await getServices()).db.execute(sql`select 1`);
+    }),
     timed("store", checks, async () => {
-      const redis = getRedis();
-      if (redis) await redis.command.ping();
+      await (await getServices()).store.stats();
     }),
   ]);
   const ok = Object.values(checks).every((c) => c.ok);

@@ -16,7 +16,7 @@ import { getRedis } from "./redis";
 import { createChatFilter } from "./safety/moderation";
 import { createRateLimits } from "./safety/rate-limits";
 import { startBackgroundWork } from "./sessions/background";
-import type { SessionDeps } from "./sessions/deps";
+import { attachStoreMetrics, type SessionDeps } from "./sessions/deps";
 
 /**
  * The composition root: the one place that turns the environment into the process-wide
@@ -58,10 +58,6 @@ async function build(): Promise<SessionDeps> {
     kv = createMemoryKeyValueStore();
   }
 
-  const metrics = getMetrics();
-  metrics.setQueueCollector(async () => (await store.stats()).byMood);
-  metrics.setActiveSessionsCollector(async () => (await store.stats()).liveSessions);
-
   const deps: SessionDeps = {
     db: db as Database,
     store,
@@ -78,13 +74,14 @@ async function build(): Promise<SessionDeps> {
       logger,
     }),
     chatFilter: createChatFilter({ blockedWords: env.chatBlockedWords }),
-    metrics,
+    metrics: getMetrics(),
     maintenance: env.maintenance,
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
     now: Date.now,
     log: logger,
   };
+  attachStoreMetrics(deps);
   startBackgroundWork(deps);
   return deps;
 }

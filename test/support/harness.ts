@@ -15,10 +15,10 @@ import { createWebhookVerifier } from "@/server/livekit/webhooks";
 import { matchConfig } from "@/server/matching/config";
 import { createRedisMatchStore, deleteNamespace } from "@/server/matching/redis-store";
 import type { MatchConfig } from "@/server/matching/types";
-import { createMetrics } from "@/server/ops/metrics";
+import { getMetrics } from "@/server/ops/metrics";
 import { createChatFilter } from "@/server/safety/moderation";
 import { createRateLimits } from "@/server/safety/rate-limits";
-import type { SessionDeps } from "@/server/sessions/deps";
+import { attachStoreMetrics, type SessionDeps } from "@/server/sessions/deps";
 import { startLivekitDouble, type LivekitDouble } from "./livekit-double";
 import { createTestDatabase, type TestDatabase } from "./postgres";
 import { TEST_REDIS_URL, uniqueNamespace } from "./services";
@@ -61,13 +61,14 @@ export async function createHarness(options: { config?: Partial<MatchConfig>; li
     livekit: { url: livekit.wsUrl, ...LK },
     limits: createRateLimits({ redis, namespace: `rl:${namespace}`, enabled: options.limits ?? false, logger: silent }),
     chatFilter: createChatFilter({ blockedWords: options.blockedWords ?? ["badword"] }),
-    metrics: createMetrics({ defaultMetrics: false, logger: silent }),
+    metrics: getMetrics(),
     maintenance: { enabled: false, message: "maintenance" },
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
     now: () => clock.now,
     log: { info() {}, debug() {}, warn() {}, error: (...args: unknown[]) => console.error(...args) } as unknown as SessionDeps["log"],
   };
+  attachStoreMetrics(deps);
   installServices(deps);
 
   return {

@@ -14,7 +14,6 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema> & { $client: 
 export interface DatabaseHandle {
   db: Database;
   kind: "postgres" | "pglite";
-  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,9 +34,6 @@ export async function openPostgres(url: string, opts: { migrate?: boolean; max?:
   return {
     db,
     kind: "postgres",
-    ping: async () => {
-      await pool.query("select 1");
-    },
     close: () => pool.end(),
   };
 }
@@ -54,9 +50,6 @@ export async function openPglite(dir: string | null): Promise<DatabaseHandle> {
   return {
     db,
     kind: "pglite",
-    ping: async () => {
-      await client.query("select 1");
-    },
     close: () => client.close(),
   };
 }

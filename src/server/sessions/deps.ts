@@ -28,3 +28,9 @@ export interface SessionDeps {
   now: () => number;
   log: Pick<Logger, "info" | "warn" | "error" | "debug">;
 }
+
+/** Scrape-time gauges read from the store (queue size per mood, live sessions). */
+export function attachStoreMetrics(deps: Pick<SessionDeps, "metrics" | "store">): void {
+  deps.metrics.setQueueCollector(async () => (await deps.store.stats()).byMood);
+  deps.metrics.setActiveSessionsCollector(async () => (await deps.store.stats()).liveSessions);
+}

@@ -1,0 +1,310 @@
+import "server-only";
+import type { Cluster, Redis } from "ioredis";
+import type { Mood } from "@/lib/schemas";
+import { MOODS } from "@/lib/schemas";
+import { ACTIVATE, CANCEL, COMMIT, END, ENQUEUE, EXPIRE_USER, PRIME, SKIP, WINDOW } from "./lua/scripts";
+import { decodeTicket, encodeRequest, endedSessionFrom, fieldsOf, sessionFrom, waiterFrom, type DecodedTicket } from "./redis-codec";
+import { newSessionId } from "./rules";
+import { normalizeInterests, pairUp, type Waiter } from "./select";
+import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConfig, MatchStore, QueueStats, SkipOutcome, UserState } from "./types";
+
+/**
+ * Redis driver: live state shared by every app instance. All keys live under `mm:{<ns>}:`, one
+ * Cluster slot per namespace. Every state change is one Lua script (lua/scripts.ts): enqueue
+ * selects over the bounded window and commits in the same atomic step; sweep selects in Node
+ * (select.ts) and commits each pair with the re-validating, replay-safe COMMIT script.
+ */
+
+export interface RedisMatchStoreOptions {
+  redis: Redis | Cluster;
+  config: MatchConfig;
+  /** Default "q". Tests and benchmarks use their own. */
+  namespace?: string;
+  /** Dedupe concurrent sweeps across instances with a per-second SET NX lock (default true). */
+  sweepLock?: boolean;
+}
+
+type Reply = unknown[];
+type ScriptCall = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
+
+const SCRIPTS = {
+  mmEnqueue: ENQUEUE,
+  mmCommit: COMMIT,
+  mmEnd: END,
+  mmSkip: SKIP,
+  mmActivate: ACTIVATE,
+  mmCancel: CANCEL,
+  mmExpireUser: EXPIRE_USER,
+  mmPrime: PRIME,
+  mmWindow: WINDOW,
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+
+/** Registers the scripts on the client (EVALSHA with automatic script loading). */
+function scriptsOn(redis: Redis | Cluster): Record<ScriptName, ScriptCall> {
+  const client = redis as unknown as Record<string, ScriptCall> & Redis;
+  for (const [name, lua] of Object.entries(SCRIPTS)) {
+    if (typeof client[name] !== "function") client.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+  return Object.fromEntries(
+    Object.keys(SCRIPTS).map((name) => [name, (...args: (string | number)[]) => client[name]!(...(args as [string]))]),
+  ) as Record<ScriptName, ScriptCall>;
+}
+
+export function keyPrefix(namespace: string): string {
+  return `mm:{${namespace}}:`;
+}
+
+export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchStore & {
+  /** The raw pair commit (for tests/tools): see lua COMMIT. */
+  commitPair(a: string, versionA: string, b: string, versionB: string, sessionId: string, now: number): Promise<CommitResult>;
+  readonly prefix: string;
+} {
+  const { redis, config } = options;
+  const prefix = keyPrefix(options.namespace ?? "q");
+  const key = (name: string) => prefix + name;
+  const scripts = scriptsOn(redis);
+  const steps = config.cooldownStepsMs.join(",");
+  // ARGV[1..8] of every script
+  const header = (now: number) => [
+    now,
+    config.window,
+    config.relaxMoodAfterMs,
+    config.rematchWindowMs,
+    config.cooldownResetAfterMs,
+    config.skipFree,
+    config.skipWindowMs,
+    steps,
+  ];
+  const call = (name: ScriptName, now: number, ...args: (string | number)[]) => scripts[name](prefix, ...header(now), ...args);
+
+  function enqueueOutcome(reply: Reply): EnqueueOutcome {
+    switch (reply[0]) {
+      case "cooldown":
+        return { kind: "cooldown", until: Number(reply[1]) };
+      case "matched":
+        return { kind: "matched", session: sessionFrom(fieldsOf(reply[3])!), created: reply[2] === "1" };
+      default:
+        return { kind: "waiting", position: Number(reply[1]), waiting: Number(reply[2]) };
+    }
+  }
+
+  async function commitPair(a: string, va: string, b: string, vb: string, sid: string, now: number): Promise<CommitResult> {
+    const reply = (await call("mmCommit", now, a, va, b, vb, sid)) as Reply;
+    if (reply[0] === "conflict") return { kind: "conflict", reason: String(reply[1]) };
+    return { kind: reply[0] === "created" ? "created" : "exists", session: sessionFrom(fieldsOf(reply[1])!) };
+  }
+
+  async function readWindow(now: number): Promise<{ waiters: Waiter[]; tickets: Map<string, DecodedTicket> }> {
+    const ids = (await call("mmWindow", now)) as string[];
+    if (ids.length < 2) return { waiters: [], tickets: new Map() };
+    const values = await redis.hmget(key("tix"), ...ids);
+    const tickets = new Map<string, DecodedTicket>();
+    const waiters: Waiter[] = [];
+    ids.forEach((id, i) => {
+      const v = values[i];
+      if (!v) return;
+      const t = decodeTicket(v);
+      tickets.set(id, t);
+      waiters.push(waiterFrom(id, t));
+    });
+    return { waiters, tickets };
+  }
+
+  /** Exclusions and recent partners of the given users, for Node-side selection. */
+  async function pairFilter(userIds: string[], now: number) {
+    const pipe = redis.pipeline();
+    for (const id of userIds) {
+      pipe.smembers(key(`x:${id}`));
+      pipe.zrangebyscore(key(`r:${id}`), `(${now - config.rematchWindowMs}`, "+inf");
+    }
+    const replies = (await pipe.exec()) ?? [];
+    const blockedBy = new Map<string, Set<string>>();
+    userIds.forEach((id, i) => {
+      const set = new Set<string>([...((replies[2 * i]?.[1] as string[]) ?? []), ...((replies[2 * i + 1]?.[1] as string[]) ?? [])]);
+      blockedBy.set(id, set);
+    });
+    return (a: string, b: string) => Boolean(blockedBy.get(a)?.has(b) || blockedBy.get(b)?.has(a));
+  }
+
+  return {
+    prefix,
+    commitPair,
+
+    async enqueue(userId, prefs, profile, now) {
+      const request = encodeRequest({ ...prefs, interests: normalizeInterests(prefs.interests) }, profile);
+      return enqueueOutcome((await call("mmEnqueue", now, userId, request, newSessionId())) as Reply);
+    },
+
+    async cancel(userId) {
+      return Number(await call("mmCancel", Date.now(), userId)) === 1;
+    },
+
+    async sweep(now) {
+      if (options.sweepLock !== false) {
+        const got = await redis.set(key(`sweep:${Math.floor(now / 1000)}`), "1", "PX", 5000, "NX");
+        if (got === null) return [];
+      }
+      const { waiters, tickets } = await readWindow(now);
+      if (waiters.length < 2) return [];
+      const blocked = await pairFilter(
+        waiters.map((w) => w.userId),
+        now,
+      );
+      const pairs = pairUp(waiters, now, config, blocked);
+      const results = await Promise.all(
+        pairs.map(({ seeker, pick }) =>
+          commitPair(
+            seeker.userId,
+            tickets.get(seeker.userId)!.version,
+            pick.partner.userId,
+            tickets.get(pick.partner.userId)!.version,
+            newSessionId(),
+            now,
+          ),
+        ),
+      );
+      return results.flatMap((r) => (r.kind === "created" ? [r.session] : []));
+    },
+
+    async skip(userId, now): Promise<SkipOutcome> {
+      const reply = (await call("mmSkip", now, userId, newSessionId())) as Reply;
+      if (reply[0] === "not_in_session") return { kind: "not_in_session" };
+      const endedFields = fieldsOf(reply[2]);
+      if (reply[0] === "cooldown") {
+        return { kind: "cooldown", until: Number(reply[1]), ended: endedFields ? endedSessionFrom(endedFields) : null };
+      }
+      return { kind: "skipped", ended: endedSessionFrom(fieldsOf(reply[1])!), requeue: enqueueOutcome(reply[2] as Reply) };
+    },
+
+    async endSession(sessionId, reason, endedBy, now): Promise<EndedSession | null> {
+      const f = fieldsOf(await call("mmEnd", now, sessionId, reason, endedBy ?? ""));
+      return f ? endedSessionFrom(f) : null;
+    },
+
+    async activate(sessionId, now) {
+      const f = fieldsOf(await call("mmActivate", now, sessionId));
+      return f ? sessionFrom(f) : null;
+    },
+
+    async getState(userId, now): Promise<UserState> {
+      const [[, cur], [, cd], [, ticket], [, rank], [, waiting]] = ((await redis
+        .pipeline()
+        .hget(key("cur"), userId)
+        .hget(key("cd"), userId)
+        .hget(key("tix"), userId)
+        .zrank(key("q"), userId)
+        .zcard(key("q"))
+        .exec()) ?? []) as [unknown, unknown][];
+      const until = cd ? Number(String(cd).split(",")[1]) : 0;
+      const cooldownUntil = until > now ? until : null;
+      if (cur) {
+        const f = fieldsOf(await redis.hgetall(key(`s:${cur}`)));
+        if (f && !f.e) return { status: "in_session", session: sessionFrom(f), cooldownUntil };
+      }
+      if (rank !== null && ticket) {
+        const t = decodeTicket(String(ticket));
+        return { status: "waiting", since: t.since, prefs: t.prefs, cooldownUntil, position: Number(rank) + 1, waiting: Number(waiting) };
+      }
+      return { status: "idle", cooldownUntil };
+    },
+
+    async getSession(sessionId) {
+      const f = fieldsOf(await redis.hgetall(key(`s:${sessionId}`)));
+      return f && !f.e ? sessionFrom(f) : null;
+    },
+
+    async listLiveSessions() {
+      const ids = await redis.zrange(key("live"), 0, -1);
+      if (ids.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const id of ids) pipe.hgetall(key(`s:${id}`));
+      const replies = (await pipe.exec()) ?? [];
+      const out: LiveSession[] = [];
+      for (const [, reply] of replies) {
+        const f = fieldsOf(reply);
+        if (f && !f.e) out.push(sessionFrom(f));
+      }
+      return out;
+    },
+
+    async listWaiting(limit) {
+      if (limit <= 0) return [];
+      const [[, ids], [, waiting]] = ((await redis.pipeline().zrange(key("q"), 0, limit - 1).zcard(key("q")).exec()) ?? []) as [unknown, unknown][];
+      return (ids as string[]).map((userId, i) => ({ userId, position: i + 1, waiting: Number(waiting) }));
+    },
+
+    async touch(userId, now) {
+      await redis.zadd(key("pres"), "GT", now, userId);
+    },
+
+    async expire(now): Promise<ExpiryResult> {
+      const cutoff = now - config.presenceTimeoutMs;
+      const result: ExpiryResult = { droppedTickets: [], timedOut: [] };
+      // bounded batches; each user is re-checked atomically in the script
+      for (let round = 0; round < 50; round++) {
+        const stale = await redis.zrangebyscore(key("pres"), "-inf", cutoff, "LIMIT", 0, 500);
+        if (stale.length === 0) break;
+        const replies = await Promise.all(stale.map((u) => call("mmExpireUser", now, u, cutoff) as Promise<Reply>));
+        stale.forEach((u, i) => {
+          const [dropped, ended] = replies[i]!;
+          if (Number(dropped) === 1) result.droppedTickets.push(u);
+          const f = fieldsOf(ended);
+          if (f) result.timedOut.push(endedSessionFrom(f));
+        });
+        if (stale.length < 500) break;
+      }
+      return result;
+    },
+
+    async exclude(a, b) {
+      await redis.multi().sadd(key(`x:${a}`), b).sadd(key(`x:${b}`), a).exec();
+    },
+
+    async prime(userId, data) {
+      const recent = data.recent.flatMap((r) => [r.userId, r.at]);
+      const reply = await call("mmPrime", Date.now(), userId, data.excluded.length, ...data.excluded, ...recent);
+      return Number(reply) === 1;
+    },
+
+    async isPrimed(userId) {
+      return (await redis.exists(key(`pr:${userId}`))) === 1;
+    },
+
+    async stats(): Promise<QueueStats> {
+      const [[, waiting], [, moods], [, live], [, waits]] = ((await redis
+        .pipeline()
+        .zcard(key("q"))
+        .hgetall(key("moods"))
+        .zcard(key("live"))
+        .lrange(key("waits"), 0, -1)
+        .exec()) ?? []) as [unknown, unknown][];
+      const counts = (moods ?? {}) as Record<string, string>;
+      const byMood = Object.fromEntries(MOODS.map((m, i) => [m, Math.max(0, Number(counts[String(i)] ?? 0))])) as Record<Mood, number>;
+      const samples = (waits as string[]).map(Number);
+      const avgWaitMs = samples.length ? Math.round(samples.reduce((s, w) => s + w, 0) / samples.length) : 0;
+      return { waiting: Number(waiting), byMood, liveSessions: Number(live), avgWaitMs };
+    },
+
+    async close() {
+      // The client was passed in: its owner closes it.
+    },
+  };
+}
+
+export type CommitResult =
+  | { kind: "created" | "exists"; session: LiveSession }
+  | { kind: "conflict"; reason: string };
+
+/** Deletes every key of a namespace (tests, benchmarks). SCAN-based; never FLUSHDB. */
+export async function deleteNamespace(redis: Redis, namespace: string): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  const match = `${keyPrefix(namespace).replace(/[{}[\]*?]/g, (c) => `\\${c}`)}*`;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", match, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.unlink(...keys);
+  } while (cursor !== "0");
+  return deleted;
+}

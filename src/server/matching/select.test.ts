@@ -1,0 +1,78 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { MOODS } from "@/lib/schemas";
+import { applyWindow, moodCompatible, normalizeInterests, pairScore, pairUp, pickPartner, type Waiter } from "./select";
+
+const w = (userId: string, p: Partial<Waiter["prefs"]> = {}, since = 0, seq = 0): Waiter => ({
+  userId,
+  prefs: { mood: "chill", interests: [], mode: "same_mood", ...p },
+  since,
+  seq,
+});
+const cfg = { relaxMoodAfterMs: 10_000 };
+const never = () => false;
+
+describe("moodCompatible", () => {
+  it("needs equal moods until both same_mood sides relaxed", () => {
+    const a = w("a", { mood: "chill" }, 0);
+    const b = w("b", { mood: "fire" }, 5_000);
+    expect(moodCompatible(a, b, 10_000, 10_000)).toBe(false);
+    expect(moodCompatible(a, b, 14_999, 10_000)).toBe(false);
+    expect(moodCompatible(a, b, 15_000, 10_000)).toBe(true);
+  });
+  it("treats random mood as a wildcard and mode any as accepting anything", () => {
+    expect(moodCompatible(w("a", { mood: "shy" }), w("b", { mood: "random" }), 0, 10_000)).toBe(true);
+    expect(moodCompatible(w("a", { mood: "shy", mode: "any" }), w("b", { mood: "fire", mode: "any" }), 0, 10_000)).toBe(true);
+    expect(moodCompatible(w("a", { mood: "shy" }), w("b", { mood: "fire", mode: "any" }), 0, 10_000)).toBe(false);
+  });
+  it("is symmetric", () => {
+    const waiter = fc.record({
+      mood: fc.constantFrom(...MOODS),
+      mode: fc.constantFrom("same_mood" as const, "any" as const),
+      since: fc.integer({ min: 0, max: 30_000 }),
+    });
+    fc.assert(
+      fc.property(waiter, waiter, fc.integer({ min: 30_000, max: 60_000 }), (x, y, now) => {
+        const a = w("a", { mood: x.mood, mode: x.mode }, x.since);
+        const b = w("b", { mood: y.mood, mode: y.mode }, y.since);
+        expect(moodCompatible(a, b, now, 20_000)).toBe(moodCompatible(b, a, now, 20_000));
+      }),
+    );
+  });
+});
+
+describe("pickPartner", () => {
+  it("scores common interests above the same-mood bonus and breaks ties FIFO", () => {
+    const seeker = w("s", { mood: "chill", mode: "any", interests: ["a", "b"] }, 100);
+    const c1 = w("c1", { mood: "fire", mode: "any" }, 1, 0);
+    const c2 = w("c2", { mood: "chill", mode: "any" }, 2, 0);
+    const c3 = w("c3", { mood: "fire", mode: "any", interests: ["b"] }, 3, 0);
+    const c4 = w("c4", { mood: "fire", mode: "any", interests: ["b"] }, 3, 1);
+    expect(pickPartner(seeker, [c1, c2], 100, cfg, never)?.partner.userId).toBe("c2");
+    expect(pickPartner(seeker, [c1, c2, c3, c4], 100, cfg, never)).toMatchObject({ partner: { userId: "c3" }, score: 1, common: ["b"] });
+  });
+  it("never picks itself or a blocked user", () => {
+    const seeker = w("s");
+    expect(pickPartner(seeker, [w("s"), w("x")], 0, cfg, (a, b) => a === "s" && b === "x")).toBeNull();
+  });
+});
+
+describe("pairUp / window / scores", () => {
+  it("pairs greedily in FIFO order without reusing anyone", () => {
+    const q = [w("a"), w("b", {}, 1), w("c", {}, 2)];
+    expect(pairUp(q, 5, cfg, never).map((p) => [p.seeker.userId, p.pick.partner.userId])).toEqual([["a", "b"]]);
+  });
+  it("takes the whole queue when it fits, else head and tail halves", () => {
+    const q = [1, 2, 3, 4, 5, 6, 7];
+    expect(applyWindow(q, 7)).toEqual(q);
+    expect(applyWindow(q, 3)).toEqual([1, 2, 7]);
+    expect(applyWindow(q, 4)).toEqual([1, 2, 6, 7]);
+  });
+  it("gives the same-mood bonus only for a real mood", () => {
+    expect(pairScore({ mood: "random", interests: ["x"], mode: "any" }, { mood: "random", interests: ["x"], mode: "any" }).score).toBe(1);
+    expect(pairScore({ mood: "shy", interests: [], mode: "any" }, { mood: "shy", interests: [], mode: "any" }).score).toBe(0.5);
+  });
+  it("normalises interests", () => {
+    expect(normalizeInterests([" Go ", "go", "a\u001fb", "\u001e"])).toEqual(["go", "ab"]);
+  });
+});

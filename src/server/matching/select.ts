@@ -1,0 +1,156 @@
+import type { MatchMode, Mood } from "@/lib/schemas";
+import { MOODS } from "@/lib/schemas";
+import type { MatchConfig, Preferences } from "./types";
+
+/**
+ * Pure matching rules (DESIGN.md §5), shared by the in-process driver and the Redis driver's
+ * sweep. The Redis enqueue path evaluates the same rules inside Lua (lua/scripts.ts); the
+ * contract suite runs identical scenarios against both so the two cannot drift apart.
+ */
+
+/** What selection needs to know about a waiting ticket. */
+export interface Waiter {
+  userId: string;
+  prefs: Preferences;
+  /** Enqueue time (ms); waiting time = now - since. */
+  since: number;
+  /** Tie-break inside one millisecond: lower = enqueued earlier. */
+  seq: number;
+}
+
+/** Score bonus for sharing the same (non-random) mood; below one common interest on purpose. */
+export const SAME_MOOD_BONUS = 0.5;
+
+/** Exclusion/recent-pair test, answered by the driver (both ways are stored). */
+export type PairBlocked = (a: string, b: string) => boolean;
+
+/** Moods agree when equal or when either side is the wildcard `random`. */
+export function moodsAgree(a: Mood, b: Mood): boolean {
+  return a === b || a === "random" || b === "random";
+}
+
+/** A side accepts the other's mood if moods agree, it chose mode `any`, or it has waited long enough to relax. */
+function sideAccepts(mode: MatchMode, waitedMs: number, agree: boolean, relaxMoodAfterMs: number): boolean {
+  return agree || mode === "any" || waitedMs >= relaxMoodAfterMs;
+}
+
+/**
+ * The mood rule. Symmetric: both sides must accept — each accepts when the moods agree (equal or
+ * either is `random`), when its own mode is `any`, or when it has itself waited ≥ relaxMoodAfterMs.
+ */
+export function moodCompatible(a: Waiter, b: Waiter, now: number, relaxMoodAfterMs: number): boolean {
+  const agree = moodsAgree(a.prefs.mood, b.prefs.mood);
+  return (
+    sideAccepts(a.prefs.mode, now - a.since, agree, relaxMoodAfterMs) &&
+    sideAccepts(b.prefs.mode, now - b.since, agree, relaxMoodAfterMs)
+  );
+}
+
+export function commonInterests(a: string[], b: string[]): string[] {
+  const other = new Set(b);
+  return a.filter((i) => other.has(i));
+}
+
+/** Number of common interests, plus SAME_MOOD_BONUS when both picked the same real mood. */
+export function pairScore(a: Preferences, b: Preferences): { score: number; common: string[] } {
+  const common = commonInterests(a.interests, b.interests);
+  const bonus = a.mood === b.mood && a.mood !== "random" ? SAME_MOOD_BONUS : 0;
+  return { score: common.length + bonus, common };
+}
+
+/** Highest score a seeker could reach: lets a scan stop early at the first perfect candidate. */
+export function maxScore(prefs: Preferences): number {
+  return prefs.interests.length + (prefs.mood !== "random" ? SAME_MOOD_BONUS : 0);
+}
+
+/** Order of the queue: enqueue time, then sequence (FIFO). */
+export function fifoOrder(a: Waiter, b: Waiter): number {
+  return a.since - b.since || a.seq - b.seq;
+}
+
+export interface PartnerPick {
+  partner: Waiter;
+  score: number;
+  common: string[];
+}
+
+/**
+ * Best partner for `seeker` among `candidates` (which must be in FIFO order): highest score, ties
+ * to the earliest enqueued. Never the seeker itself, never a blocked/recent pair, never a pair the
+ * mood rule refuses.
+ */
+export function pickPartner(
+  seeker: Waiter,
+  candidates: Iterable<Waiter>,
+  now: number,
+  config: Pick<MatchConfig, "relaxMoodAfterMs">,
+  blocked: PairBlocked,
+): PartnerPick | null {
+  let best: PartnerPick | null = null;
+  const ceiling = maxScore(seeker.prefs);
+  for (const c of candidates) {
+    if (c.userId === seeker.userId) continue;
+    if (blocked(seeker.userId, c.userId)) continue;
+    if (!moodCompatible(seeker, c, now, config.relaxMoodAfterMs)) continue;
+    const { score, common } = pairScore(seeker.prefs, c.prefs);
+    if (best === null || score > best.score) {
+      best = { partner: c, score, common };
+      if (score >= ceiling) break; // nobody later can beat it, and FIFO favours this one
+    }
+  }
+  return best;
+}
+
+/**
+ * The bounded candidate window over a FIFO-ordered queue: all of it when it fits, otherwise the
+ * oldest ⌈window/2⌉ (longest waiting first) plus the newest ⌊window/2⌋ (so a head of mutually
+ * incompatible tickets can never hide new arrivals from each other). Both drivers use this shape.
+ */
+export function windowSlices(queueLength: number, window: number): { head: number; tail: number } | "all" {
+  if (queueLength <= window) return "all";
+  const head = Math.ceil(window / 2);
+  return { head, tail: window - head };
+}
+
+export function applyWindow<T>(ordered: T[], window: number): T[] {
+  const w = windowSlices(ordered.length, window);
+  if (w === "all") return ordered;
+  return [...ordered.slice(0, w.head), ...ordered.slice(ordered.length - w.tail)];
+}
+
+/**
+ * Greedy pairing for a sweep: seekers in FIFO order each take their best remaining partner.
+ * Returns the proposed pairs; the driver commits them (and skips the ones that conflict).
+ */
+export function pairUp(
+  ordered: Waiter[],
+  now: number,
+  config: Pick<MatchConfig, "relaxMoodAfterMs">,
+  blocked: PairBlocked,
+): { seeker: Waiter; pick: PartnerPick }[] {
+  const taken = new Set<string>();
+  const pairs: { seeker: Waiter; pick: PartnerPick }[] = [];
+  for (const seeker of ordered) {
+    if (taken.has(seeker.userId)) continue;
+    const free = ordered.filter((c) => !taken.has(c.userId));
+    const pick = pickPartner(seeker, free, now, config, blocked);
+    if (!pick) continue;
+    taken.add(seeker.userId);
+    taken.add(pick.partner.userId);
+    pairs.push({ seeker, pick });
+  }
+  return pairs;
+}
+
+/** Interests as stored: lower case, trimmed, no control characters (the Redis encoding uses them as separators), unique. */
+export function normalizeInterests(interests: string[]): string[] {
+  const out = new Set<string>();
+  for (const raw of interests) {
+    // eslint-disable-next-line no-control-regex
+    const clean = raw.replace(/[\u0000-\u001f\u007f]/g, "").trim().toLowerCase();
+    if (clean) out.add(clean);
+  }
+  return [...out];
+}
+
+export const MOOD_LIST: readonly Mood[] = MOODS;
