@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The whole suite, in the order that fails fastest: types, unit, production build, integration
 # (real Redis/Postgres, and the production build for multi-instance tests), browser end-to-end.
+# Ends with one summary line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
+results=test-results/summary
+mkdir -p "$results"
+rm -f "$results"/*.json
 
 [ -d node_modules ] || npm install --no-audit --no-fund
 step "services"
@@ -12,10 +16,11 @@ bash scripts/ensure-services.sh
 step "typecheck"
 npx tsc --noEmit -p .
 step "unit tests"
-npx vitest run --project unit
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 step "production build"
 npx next build
 step "integration tests (Redis, Postgres, production servers)"
-npx vitest run --project integration
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"
 step "browser end-to-end tests (Chromium)"
-npx playwright test
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test --reporter=list,json
+node scripts/test-summary.mjs "$results"
