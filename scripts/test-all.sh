@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
-results=test-results/summary
+results=test-reports
 mkdir -p "$results"
 rm -f "$results"/*.json
 
