@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SSE_HEADERS, createSseResponse, formatSseComment, formatSseEvent, parseLastEventId, type SseSink } from "./sse";
-import { SseReader, parseSseFrames } from "./testing/sse-reader";
+import { SseReader, parseSseFrames } from "@test/support/sse-reader";
 
 function request(init: { headers?: Record<string, string>; url?: string; signal?: AbortSignal } = {}) {
   return new Request(init.url ?? "http://localhost/api/matching/events", { headers: init.headers, signal: init.signal });

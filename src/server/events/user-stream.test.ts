@@ -4,7 +4,7 @@ import type { ServerEventName, ServerEvents } from "@/lib/schemas";
 import type { EventBus } from "./bus";
 import { createMemoryEventBus } from "./memory-bus";
 import { openUserEventStream } from "./user-stream";
-import { SseReader } from "./testing/sse-reader";
+import { SseReader } from "@test/support/sse-reader";
 
 const USER = "u1";
 const IDLE: ServerEvents["state"] = { status: "idle" };

@@ -4,7 +4,7 @@ import type { MatchConfig } from "./types";
 /** Session ids: 16 url-safe random characters; the LiveKit room is `mm_<id>`. */
 const sessionIdAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const newSessionId = customAlphabet(sessionIdAlphabet, 16);
-export const roomNameFor = (sessionId: string) => `mm_${sessionId}`;
+export { roomNameForSession as roomNameFor } from "../livekit/room-names";
 
 export interface CooldownRecord {
   level: number; // offences so far (0 = none since the last reset)

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createRedisEventBus, eventKeys } from "@/server/events/redis-bus";
-import { SseReader } from "@/server/events/testing/sse-reader";
+import { SseReader } from "@test/support/sse-reader";
 import { openUserEventStream } from "@/server/events/user-stream";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
 

@@ -9,7 +9,7 @@ import * as statusRoute from "@/app/api/matching/status/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import * as popularRoute from "@/app/api/interests/popular/route";
 import * as reportsRoute from "@/app/api/reports/route";
-import { SseReader } from "@/server/events/testing/sse-reader";
+import { SseReader } from "@test/support/sse-reader";
 import { apiRequest, createHarness, installServices, type Harness, type TestUser } from "@test/support/harness";
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { SseReader } from "@/server/events/testing/sse-reader";
+import { SseReader } from "@test/support/sse-reader";
 import { ApiClient, startApp, type AppProcess } from "@test/support/app-process";
 import { startLivekitDouble, type LivekitDouble } from "@test/support/livekit-double";
 import { createTestDatabase, type TestDatabase } from "@test/support/postgres";

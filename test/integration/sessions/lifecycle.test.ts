@@ -12,7 +12,7 @@ import * as statusRoute from "@/app/api/matching/status/route";
 import * as reportsRoute from "@/app/api/reports/route";
 import { findSessionRecord } from "@/server/db/sessions";
 import { reports, blocks } from "@/server/db/schema";
-import { SseReader } from "@/server/events/testing/sse-reader";
+import { SseReader } from "@test/support/sse-reader";
 import { decodeJwt } from "jose";
 import { eq } from "drizzle-orm";
 import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
