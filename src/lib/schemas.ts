@@ -13,13 +13,18 @@ export const MATCH_MODES = ["same_mood", "any"] as const;
 export const matchModeSchema = z.enum(MATCH_MODES);
 export type MatchMode = z.infer<typeof matchModeSchema>;
 
+/** Unicode-normalised, without invisible characters, trimmed: what a person sees is what counts. */
+const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD]/g;
+export function visibleText(s: string): string {
+  return s.normalize("NFKC").replace(INVISIBLE, "").trim();
+}
+
 export const MAX_INTERESTS = 10;
 export const interestSchema = z
   .string()
-  .trim()
-  .min(1, "an interest cannot be empty")
-  .max(32, "an interest is at most 32 characters")
-  .transform((s) => s.toLowerCase().replace(/\s+/g, " "));
+  .max(200)
+  .transform((s) => visibleText(s).toLowerCase().replace(/\s+/g, " "))
+  .pipe(z.string().min(1, "an interest cannot be empty").max(32, "an interest is at most 32 characters"));
 
 export const enqueueInputSchema = z.strictObject({
   mood: moodSchema.optional(),
@@ -42,7 +47,8 @@ export const chatMessageInputSchema = z.strictObject({
   sessionId: sessionIdSchema,
   text: z
     .string()
-    .transform((s) => s.trim())
+    .max(4 * CHAT_MAX_LENGTH)
+    .transform(visibleText)
     .pipe(z.string().min(1, "a message cannot be empty").max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`)),
 });
 export const typingInputSchema = z.strictObject({ sessionId: sessionIdSchema });
@@ -53,7 +59,12 @@ export type ReportReason = z.infer<typeof reportReasonSchema>;
 export const reportInputSchema = z.strictObject({
   sessionId: sessionIdSchema,
   reason: reportReasonSchema,
-  details: z.string().trim().max(1000, "at most 1000 characters").optional(),
+  details: z
+    .string()
+    .max(1000, "at most 1000 characters")
+    .transform(visibleText)
+    .optional()
+    .transform((d) => (d ? d : undefined)),
 });
 export const blockInputSchema = z.strictObject({ sessionId: sessionIdSchema });
 

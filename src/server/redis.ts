@@ -10,6 +10,8 @@ const OPTIONS: RedisOptions = {
   maxRetriesPerRequest: 2,
   enableOfflineQueue: true,
   connectTimeout: 5_000,
+  // A Redis that accepts connections but hangs must not hang requests: fail them (503) instead.
+  commandTimeout: 2_000,
   retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
 };
 
@@ -24,7 +26,7 @@ export function getRedis(): { command: Redis; subscriberFactory: () => Redis } |
   const command = new Redis(url, { ...OPTIONS, connectionName: "mm-command" });
   command.on("error", (err) => logger.warn({ err: err.message }, "redis command connection error"));
   const subscriberFactory = () => {
-    const sub = new Redis(url, { ...OPTIONS, maxRetriesPerRequest: null, connectionName: "mm-subscriber" });
+    const sub = new Redis(url, { ...OPTIONS, commandTimeout: undefined, maxRetriesPerRequest: null, connectionName: "mm-subscriber" });
     sub.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber connection error"));
     return sub;
   };

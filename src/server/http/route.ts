@@ -101,7 +101,7 @@ export function isInfrastructureError(error: unknown): boolean {
   return (
     error.name === "MaxRetriesPerRequestError" ||
     error.name === "LivekitUnavailableError" ||
-    /Connection is closed|Stream isn't writeable|connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+    /Connection is closed|Stream isn't writeable|connection terminated|timeout exceeded when trying to connect|Command timed out/i.test(error.message)
   );
 }
 

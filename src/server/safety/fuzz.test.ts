@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  visibleText,
   blockInputSchema,
   CHAT_MAX_LENGTH,
   chatMessageInputSchema,
@@ -61,12 +62,18 @@ const tricky = fc.constantFrom(" ", "\t", "\n", "\u00a0", "\u3000", "İ", "ẞ",
 const unit = fc.oneof({ arbitrary: bmpChar, weight: 6 }, { arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }), weight: 3 }, { arbitrary: tricky, weight: 1 });
 const text = (min: number, max: number) => fc.string({ unit, minLength: min, maxLength: max });
 const sessionId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
-/** A string whose trimmed form has a length in [min, max] UTF-16 code units. */
+/** zod (this version) measures string lengths in Unicode code points, not UTF-16 units. */
+const codePoints = (s: string) => [...s].length;
+/** A string whose trimmed form has a length in [min, max] code points. */
 const trimmedWithin = (min: number, max: number) =>
-  text(min, max).filter((s) => s.trim().length >= min && s.trim().length <= max);
+  text(min, max).filter((s) => codePoints(visibleText(s)) >= min && codePoints(visibleText(s)) <= max);
 const pad = fc.constantFrom("", " ", "\t", "  \n ");
 
-const normaliseInterest = (s: string) => s.trim().toLowerCase().replace(/\s+/g, " ");
+const normaliseInterest = (s: string) => visibleText(s).toLowerCase().replace(/\s+/g, " ");
+/** Interests whose normalised form is blank or over 32 code points. */
+const badInterest = fc
+  .oneof(text(33, 80), pad)
+  .filter((s) => codePoints(normaliseInterest(s)) === 0 || codePoints(normaliseInterest(s)) > 32);
 
 describe("schemas never throw", () => {
   for (const [name, schema] of Object.entries(SCHEMAS)) {
@@ -142,7 +149,7 @@ describe("enqueueInputSchema", () => {
 
   it("rejects an interest over 32 characters or blank", () => {
     fc.assert(
-      fc.property(fc.oneof(trimmedWithin(33, 80), pad), fc.array(interest, { maxLength: 5 }), (bad, others) => {
+      fc.property(badInterest, fc.array(interest, { maxLength: 5 }), (bad, others) => {
         expect(enqueueInputSchema.safeParse({ interests: [...others, bad] }).success).toBe(false);
       }),
       RUNS,
@@ -172,7 +179,7 @@ describe("chatMessageInputSchema and typingInputSchema", () => {
       fc.property(sessionId, trimmedWithin(1, CHAT_MAX_LENGTH), pad, (id, body, p) => {
         const result = chatMessageInputSchema.safeParse({ sessionId: id, text: p + body + p });
         expect(result.success).toBe(true);
-        if (result.success) expect(result.data).toEqual({ sessionId: id, text: body.trim() });
+        if (result.success) expect(result.data).toEqual({ sessionId: id, text: visibleText(p + body + p) });
       }),
       RUNS,
     );
@@ -221,7 +228,7 @@ describe("reportInputSchema", () => {
         const input = details === undefined ? { sessionId: id, reason } : { sessionId: id, reason, details };
         const result = reportInputSchema.safeParse(input);
         expect(result.success).toBe(true);
-        if (result.success) expect(result.data.details).toBe(details?.trim());
+        if (result.success) expect(result.data.details).toBe(details === undefined ? undefined : visibleText(details) || undefined);
       }),
       RUNS,
     );

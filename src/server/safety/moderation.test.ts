@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createChatFilter, MASK } from "./moderation";
 
@@ -149,5 +150,30 @@ describe("unicode clean-up", () => {
 
   it("strips bidi overrides used to spoof text", () => {
     expect(check("abc\u202Edef").text).toBe("abcdef");
+  });
+});
+
+describe("robustness", () => {
+  it("never throws, never delivers invisible characters, and only changes text it flags", () => {
+    const unit = fc.oneof(
+      fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }),
+      fc.constantFrom("é", "ß", "日本", "👍🏽", "Ａ", "１"),
+      fc.constantFrom("\u200b", "\u202e", ".", " ", "@", "0", "5", "a", "s", "com", "dot", "-", "(", "+"),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 500 }), (input) => {
+        const r = check(input);
+        expect(r.text).not.toMatch(/[\u200b\u202e]/);
+        expect(r.allowed).toBe(!r.flags.includes("blocked_word") && r.text.length > 0);
+        if (r.flags.length === 0 && r.allowed) expect(r.text).toBe(input.normalize("NFKC").replace(/[\u200b\u202e]/g, "").trim());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("handles pathological 500-character inputs (no catastrophic regex backtracking)", () => {
+    for (const input of ["a.".repeat(250), "1 ".repeat(250), "a ".repeat(250), "-".repeat(500), "a-".repeat(250), "(1".repeat(250), "x".repeat(499) + "@"]) {
+      expect(typeof check(input).allowed).toBe("boolean");
+    }
   });
 });
