@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { AppError, errors } from "../http/errors";
 import type { LiveSession } from "../matching/types";
 import type { SessionDeps } from "./deps";
-import { limit } from "./lifecycle";
+import { limit } from "./rate";
 import { memberOf } from "./views";
 
 /**

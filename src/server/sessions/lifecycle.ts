@@ -6,6 +6,7 @@ import type { EnqueueOutcome, LiveSession, Preferences } from "../matching/types
 import { announceEnd, announceMatch } from "./announce";
 import type { SessionDeps } from "./deps";
 import { ensurePrimed, matchingProfile } from "./profiles";
+import { limit } from "./rate";
 import { livekitJoin, queueView, sessionView, statusView } from "./views";
 
 /** The matching routes of DESIGN.md §3, one function each; the user id always comes from the session. */
@@ -103,9 +104,4 @@ async function resolveEnqueue(
 
 async function inSession(deps: SessionDeps, session: LiveSession, userId: string): Promise<EnqueueResult> {
   return { status: "in_session", session: sessionView(session, userId), livekit: await livekitJoin(deps, session, userId) };
-}
-
-export async function limit(deps: SessionDeps, name: "enqueue" | "chat" | "typing" | "reports" | "blocks", key: string) {
-  const result = await deps.limits[name].consume(key);
-  if (!result.ok) throw errors.rateLimited(result.retryAfterMs);
 }

@@ -8,7 +8,7 @@ import { AppError, errors } from "../http/errors";
 import { severityOf } from "../safety/reasons";
 import { announceEnd } from "./announce";
 import type { SessionDeps } from "./deps";
-import { limit } from "./lifecycle";
+import { limit } from "./rate";
 
 /**
  * Report and Block: both make the pair never meet again (Postgres for good, the store at once)
