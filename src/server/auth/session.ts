@@ -21,11 +21,30 @@ export async function userFromRequest(request: Request): Promise<SessionUser | n
 export async function userFromCookieHeader(cookieHeader: string | null): Promise<SessionUser | null> {
   const value = readCookie(cookieHeader, sessionCookieName());
   if (!value) return null;
+  const now = Date.now();
+  const cached = verified.get(value);
+  if (cached && cached.until > now) return cached.user;
   try {
     const token = await decode({ token: value, secret: getEnv().authSecret });
     if (!token || typeof token.sub !== "string") return null;
-    return { id: token.sub, name: typeof token.name === "string" ? token.name : "Stranger" };
+    const user = { id: token.sub, name: typeof token.name === "string" ? token.name : "Stranger" };
+    remember(value, user, Math.min(now + CACHE_MS, typeof token.exp === "number" ? token.exp * 1000 : now));
+    return user;
   } catch {
     return null;
   }
+}
+
+/**
+ * Decrypting the session JWE (key derivation + AES-GCM) is the most expensive step of a small API
+ * call; a verified cookie is remembered for a minute (never past its expiry). Only cookies that
+ * verified are cached, so forged ones cost a decrypt every time and gain nothing.
+ */
+const CACHE_MS = 60_000;
+const MAX_ENTRIES = 20_000;
+const verified = new Map<string, { user: SessionUser; until: number }>();
+
+function remember(cookie: string, user: SessionUser, until: number) {
+  if (verified.size >= MAX_ENTRIES) verified.delete(verified.keys().next().value!);
+  verified.set(cookie, { user, until });
 }

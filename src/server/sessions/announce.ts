@@ -13,22 +13,23 @@ import { livekitJoin, sessionView } from "./views";
  */
 
 export async function announceMatch(deps: SessionDeps, session: LiveSession): Promise<void> {
-  await recordSessionStart(deps.db, {
-    id: session.id,
-    userA: session.a.userId,
-    userB: session.b.userId,
-    roomName: session.roomName,
-    mood: session.a.mood === session.b.mood ? session.a.mood : "mixed",
-    commonInterests: session.commonInterests,
-    score: session.score,
-    createdAt: session.createdAt,
-  });
-  try {
-    await deps.rooms.createSessionRoom(session.id);
-  } catch (err) {
-    // Chat still works without media; the browser shows the video error, the cron reconciles.
-    deps.log.warn({ err, sessionId: session.id }, "could not create the LiveKit room");
-  }
+  // The record and the room are independent; both exist before anyone is told.
+  await Promise.all([
+    recordSessionStart(deps.db, {
+      id: session.id,
+      userA: session.a.userId,
+      userB: session.b.userId,
+      roomName: session.roomName,
+      mood: session.a.mood === session.b.mood ? session.a.mood : "mixed",
+      commonInterests: session.commonInterests,
+      score: session.score,
+      createdAt: session.createdAt,
+    }),
+    deps.rooms.createSessionRoom(session.id).catch((err) => {
+      // Chat still works without media; the browser shows the video error, the cron reconciles.
+      deps.log.warn({ err, sessionId: session.id }, "could not create the LiveKit room");
+    }),
+  ]);
   deps.metrics.matches.inc();
   for (const member of [session.a, session.b]) {
     if (member.waitedMs !== undefined) deps.metrics.waitTime.observeMs(member.waitedMs);

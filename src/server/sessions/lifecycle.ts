@@ -6,6 +6,7 @@ import type { EnqueueOutcome, LiveSession, Preferences } from "../matching/types
 import { announceEnd, announceMatch } from "./announce";
 import type { SessionDeps } from "./deps";
 import { ensurePrimed, matchingProfile } from "./profiles";
+import { queueStats } from "./queue-stats";
 import { limit } from "./rate";
 import { livekitJoin, queueView, sessionView, statusView } from "./views";
 
@@ -53,7 +54,7 @@ export async function end(deps: SessionDeps, userId: string): Promise<{ status: 
 }
 
 export async function status(deps: SessionDeps, userId: string): Promise<StatusView> {
-  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), deps.store.stats()]);
+  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
   return statusView(userId, state, stats.avgWaitMs);
 }
 
@@ -71,7 +72,7 @@ export async function currentSession(deps: SessionDeps, userId: string) {
 
 /** The `state` event: the status snapshot plus session and join token when in one. */
 export async function stateSnapshot(deps: SessionDeps, userId: string) {
-  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), deps.store.stats()]);
+  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
   const view = statusView(userId, state, stats.avgWaitMs);
   if (state.status !== "in_session") return view;
   return { ...view, livekit: await livekitJoin(deps, state.session, userId) };
@@ -88,7 +89,7 @@ async function resolveEnqueue(
       await deps.bus.publish(userId, "cooldown", { until: new Date(outcome.until).toISOString() });
       throw errors.cooldown(outcome.until, deps.now());
     case "waiting": {
-      const stats = await deps.store.stats();
+      const stats = await queueStats(deps.store);
       return { status: "waiting", ...queueView(outcome, stats.avgWaitMs) };
     }
     case "matched":

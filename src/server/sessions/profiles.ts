@@ -36,10 +36,22 @@ export function forgetProfile(userId: string): void {
   cache.delete(userId);
 }
 
+/** Users this process saw primed recently: spares a store round trip on most enqueues. */
+const PRIMED_TTL_MS = 60_000;
+const primedAt = new Map<string, number>();
+
 /** Loads blocks and the rematch window from Postgres into the store once per store lifetime. */
 export async function ensurePrimed(deps: SessionDeps, userId: string): Promise<void> {
-  if (await deps.store.isPrimed(userId)) return;
+  const now = deps.now();
+  const seen = primedAt.get(userId);
+  if (seen !== undefined && now - seen < PRIMED_TTL_MS) return;
+  if (primedAt.size > 50_000) primedAt.clear();
+  if (await deps.store.isPrimed(userId)) {
+    primedAt.set(userId, now);
+    return;
+  }
   const since = new Date(deps.now() - deps.rematchWindowMs);
   const [excluded, recent] = await Promise.all([excludedUsers(deps.db, userId), recentPartners(deps.db, userId, since)]);
   await deps.store.prime(userId, { excluded, recent });
+  primedAt.set(userId, now);
 }
