@@ -24,7 +24,7 @@ test("moderator sees an open report with its chat context and bans the reported 
   await page.goto("/admin");
   await page.getByLabel("Admin token").fill("wrong-token");
   await page.getByRole("button", { name: "Open the moderation queue" }).click();
-  await expect(page.getByRole("alert")).toContainText("not accepted");
+  await expect(page.getByRole("form").or(page.locator("form")).getByRole("alert")).toContainText("not accepted");
 
   await page.getByLabel("Admin token").fill(E2E.adminToken);
   await page.getByRole("button", { name: "Open the moderation queue" }).click();
@@ -35,7 +35,7 @@ test("moderator sees an open report with its chat context and bans the reported 
   await page.screenshot({ path: "e2e/screenshots/moderation-desktop.png", fullPage: true });
 
   await item.getByRole("button", { name: "Ban 1 day" }).click();
-  await expect(page.getByRole("status")).toContainText("Offender is banned");
+  await expect(page.locator("main").getByRole("status")).toContainText("Offender is banned");
   await expect(item).toHaveCount(0);
 
   const refused = await offender.post("/api/matching/enqueue", { data: {} });

@@ -17,6 +17,7 @@ command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 if [ ${#need[@]} -gt 0 ]; then echo "installing: ${need[*]}"; apt_install "${need[@]}"; fi
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

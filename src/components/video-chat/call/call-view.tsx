@@ -1,0 +1,146 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { RoomAudioRenderer, RoomContext } from "@livekit/components-react";
+import type { LivekitJoin, ReportReason, SessionView } from "@/lib/schemas";
+import { ChatIcon } from "../../ui/icons";
+import { ChatPanel } from "../chat/chat-panel";
+import type { ChatLine } from "../match-state";
+import { formatDuration, useNow } from "../use-browser-status";
+import type { LocalMedia } from "../use-local-media";
+import { CallControls } from "./call-controls";
+import { PartnerCard } from "./partner-card";
+import { ReportDialog } from "./report-dialog";
+import { useCallRoom } from "./use-call-room";
+import { VideoStage } from "./video-stage";
+
+export interface CallActions {
+  next: () => void;
+  stop: () => void;
+  block: () => void;
+  panic: () => void;
+  report: (reason: ReportReason, details: string) => Promise<string | null>;
+  sendChat: (text: string) => Promise<string | null>;
+  typing: () => void;
+}
+
+interface Props {
+  session: SessionView;
+  /** null until the token is known, and after the call ended (the room is left at once). */
+  livekit: LivekitJoin | null;
+  media: LocalMedia;
+  chat: ChatLine[];
+  partnerTyping: boolean;
+  ended: boolean;
+  busy: boolean;
+  overlay: React.ReactNode;
+  actions: CallActions;
+}
+
+/** One call: its own LiveKit Room (keyed by session id by the parent), video, chat, controls. */
+export function CallView({ session, livekit, media, chat, partnerTyping, ended, busy, overlay, actions }: Props) {
+  const { room, connection, problem, retry } = useCallRoom(ended ? null : livekit, media);
+  const [reporting, setReporting] = useState(false);
+  const [chatOpen, setChatOpen] = useState(false);
+  const chatInput = useRef<HTMLInputElement>(null);
+  const unread = useUnread(chat, chatOpen);
+  const now = useNow(!ended);
+  const [endedAt, setEndedAt] = useState<number | null>(null);
+  useEffect(() => setEndedAt(ended ? Date.now() : null), [ended]);
+  const elapsed = formatDuration((endedAt ?? now) - Date.parse(session.createdAt));
+
+  // Esc = Next, unless a dialog or menu has the keyboard.
+  const next = useRef(actions.next);
+  useEffect(() => {
+    next.current = actions.next;
+  });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented || reporting) return;
+      if (document.querySelector("dialog[open]")) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("details[open], select")) return;
+      event.preventDefault();
+      next.current();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [reporting]);
+
+  // Put the keyboard in the chat box when a call starts (desktop only: phones would pop the keyboard).
+  useEffect(() => {
+    if (window.matchMedia("(min-width: 900px)").matches) chatInput.current?.focus();
+  }, []);
+
+  return (
+    <RoomContext.Provider value={room}>
+      <div className={`call${chatOpen ? " call--chat-open" : ""}`}>
+        <div className="call__main">
+          <VideoStage
+            partner={session.partner}
+            elapsed={elapsed}
+            connection={connection}
+            problem={ended ? null : problem}
+            onRetry={retry}
+            media={media}
+            overlay={overlay}
+          />
+          <CallControls
+            media={media}
+            ended={ended}
+            busy={busy}
+            onNext={actions.next}
+            onStop={actions.stop}
+            onReport={() => setReporting(true)}
+            onBlock={actions.block}
+            onPanic={actions.panic}
+            chatToggle={
+              <button type="button" className="control chat-toggle" aria-expanded={chatOpen} onClick={() => setChatOpen((open) => !open)}>
+                <ChatIcon />
+                {chatOpen ? "Hide chat" : "Chat"}
+                {!chatOpen && unread > 0 && (
+                  <span className="badge" aria-label={`${unread} new`}>
+                    {unread}
+                  </span>
+                )}
+              </button>
+            }
+          />
+        </div>
+        <aside className="call__side" aria-label="About your match and chat">
+          <PartnerCard partner={session.partner} elapsed={elapsed} />
+          <ChatPanel
+            partnerName={session.partner.nickname}
+            lines={chat}
+            partnerTyping={partnerTyping}
+            ended={ended}
+            onSend={actions.sendChat}
+            onTyping={actions.typing}
+            inputRef={chatInput}
+          />
+        </aside>
+      </div>
+      <RoomAudioRenderer room={room} />
+      <ReportDialog
+        open={reporting}
+        partnerName={session.partner.nickname}
+        onClose={() => setReporting(false)}
+        onSubmit={async (reason, details) => {
+          const problem = await actions.report(reason, details);
+          if (!problem) setReporting(false);
+          return problem;
+        }}
+      />
+    </RoomContext.Provider>
+  );
+}
+
+/** Partner messages that arrived while the phone-size chat drawer was closed. */
+function useUnread(chat: ChatLine[], open: boolean): number {
+  const fromPartner = chat.filter((line) => line.from === "partner").length;
+  const [seen, setSeen] = useState(0);
+  useEffect(() => {
+    if (open) setSeen(fromPartner);
+  }, [open, fromPartner]);
+  return Math.max(0, fromPartner - seen);
+}

@@ -1,0 +1,110 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import {
+  ConnectionError,
+  ConnectionErrorReason,
+  ConnectionState,
+  DisconnectReason,
+  Room,
+  RoomEvent,
+  type LocalAudioTrack,
+  type LocalVideoTrack,
+} from "livekit-client";
+import type { LivekitJoin } from "@/lib/schemas";
+
+/** What the video area says when media isn't flowing; chat keeps working regardless. */
+export interface MediaProblem {
+  kind: "unreachable" | "other_tab" | "room_closed" | "disconnected";
+  sentence: string;
+  detail?: string;
+  canRetry: boolean;
+}
+
+export function describeConnectError(url: string, error: unknown): MediaProblem {
+  const detail =
+    error instanceof ConnectionError
+      ? error.reason === ConnectionErrorReason.NotAllowed
+        ? `It refused this call's pass${error.message ? `: ${error.message}` : ""}.`
+        : error.message || undefined
+      : error instanceof Error
+        ? error.message
+        : undefined;
+  return { kind: "unreachable", sentence: `Couldn't reach the video server at ${url}.`, detail, canRetry: true };
+}
+
+export function describeDisconnect(reason: DisconnectReason | undefined): MediaProblem | null {
+  switch (reason) {
+    case undefined:
+    case DisconnectReason.CLIENT_INITIATED:
+      return null;
+    case DisconnectReason.DUPLICATE_IDENTITY:
+      return { kind: "other_tab", sentence: "MoodMatch is open in another tab, which took over this call.", canRetry: true };
+    case DisconnectReason.ROOM_DELETED:
+    case DisconnectReason.ROOM_CLOSED:
+      return { kind: "room_closed", sentence: "This chat has ended.", canRetry: false };
+    default:
+      return { kind: "disconnected", sentence: "The video connection dropped.", canRetry: true };
+  }
+}
+
+/**
+ * One LiveKit Room per call view. Connects are queued one after another on a promise chain and
+ * skipped when their effect was already cleaned up, so React StrictMode's double effect and rapid
+ * "Next" clicks produce exactly one connection attempt per call; cleanup disconnects without
+ * stopping the shared local tracks.
+ */
+export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideoTrack | null; audio: LocalAudioTrack | null }) {
+  const [room] = useState(() => new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false }));
+  const [connection, setConnection] = useState<ConnectionState>(ConnectionState.Disconnected);
+  const [problem, setProblem] = useState<MediaProblem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+
+  useEffect(() => {
+    const onState = (state: ConnectionState) => setConnection(state);
+    const onDisconnected = (reason?: DisconnectReason) => {
+      const described = describeDisconnect(reason);
+      if (described) setProblem(described);
+    };
+    room.on(RoomEvent.ConnectionStateChanged, onState).on(RoomEvent.Disconnected, onDisconnected);
+    return () => {
+      room.off(RoomEvent.ConnectionStateChanged, onState).off(RoomEvent.Disconnected, onDisconnected);
+    };
+  }, [room]);
+
+  const url = join?.url;
+  const token = join?.token;
+  useEffect(() => {
+    if (!url || !token) return;
+    let cancelled = false;
+    setProblem(null);
+    queue.current = queue.current
+      .then(async () => {
+        if (cancelled) return;
+        await room.connect(url, token, { autoSubscribe: true });
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setProblem(describeConnectError(url, error));
+      });
+    return () => {
+      cancelled = true;
+      // Disconnecting also aborts a connect still in flight; local tracks keep running.
+      void room.disconnect(false).catch(() => {});
+    };
+  }, [room, url, token, attempt]);
+
+  // Publish whatever local tracks exist once connected (and when a track appears later).
+  useEffect(() => {
+    if (connection !== ConnectionState.Connected) return;
+    const participant = room.localParticipant;
+    for (const track of [local.video, local.audio]) {
+      if (!track) continue;
+      const already = [...participant.trackPublications.values()].some((p) => p.track === track);
+      if (!already) void participant.publishTrack(track).catch(() => {});
+    }
+  }, [room, connection, local.video, local.audio]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { room, connection, problem, retry };
+}

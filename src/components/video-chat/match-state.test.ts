@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import type { SessionView } from "@/lib/schemas";
+import { initialMatchState, matchReducer, TYPING_SHOWN_MS, type MatchAction, type MatchState } from "./match-state";
+
+const session = (id: string, nickname = "Bob"): SessionView => ({
+  id,
+  roomName: `mm_${id}`,
+  createdAt: "2025-01-01T00:00:00.000Z",
+  partner: { nickname, avatar: null, mood: "chill", commonInterests: ["music"] },
+});
+const livekit = { url: "ws://lk", token: "t1" };
+const run = (actions: MatchAction[], from: MatchState = initialMatchState) => actions.reduce(matchReducer, from);
+const inCall = (id = "s1") => run([{ type: "event", name: "matched", data: { session: session(id), livekit }, now: 0 }]);
+
+describe("matchReducer", () => {
+  it("takes the first state snapshot as the truth", () => {
+    const idle = run([{ type: "event", name: "state", data: { status: "idle" }, now: 0 }]);
+    expect(idle.phase).toEqual({ kind: "idle" });
+    const waiting = run([{ type: "event", name: "state", data: { status: "waiting", position: 2, waiting: 5, estimatedWaitMs: 3000 }, now: 0 }]);
+    expect(waiting.phase).toEqual({ kind: "waiting", queue: { position: 2, waiting: 5, estimatedWaitMs: 3000 } });
+  });
+
+  it("rejoins a call from a snapshot and keeps the token it already uses on reconnect", () => {
+    const state = inCall();
+    const again = matchReducer(state, {
+      type: "event",
+      name: "state",
+      data: { status: "in_session", session: session("s1"), livekit: { url: "ws://lk", token: "t2" } },
+      now: 0,
+    });
+    expect(again.phase).toMatchObject({ kind: "in_call", livekit: { token: "t1" } });
+    expect(again.matchCount).toBe(1);
+  });
+
+  it("shows who left, and ignores events for other sessions", () => {
+    const state = inCall();
+    expect(matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "other", reason: "skip" }, now: 0 })).toBe(state);
+    const left = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s1", reason: "skip" }, now: 0 });
+    expect(left.phase).toMatchObject({ kind: "ended", by: "partner", reason: "skip" });
+    // An idle snapshot afterwards keeps the "left" screen readable.
+    expect(matchReducer(left, { type: "event", name: "state", data: { status: "idle" }, now: 0 }).phase.kind).toBe("ended");
+  });
+
+  it("does not flash an ended screen for my own Next or Stop", () => {
+    const skip = matchReducer(inCall(), { type: "event", name: "session_ended", data: { sessionId: "s1", reason: "skip" }, now: 0 });
+    expect(skip.phase.kind).toBe("waiting");
+    const stop = matchReducer(inCall(), { type: "event", name: "session_ended", data: { sessionId: "s1", reason: "end" }, now: 0 });
+    expect(stop.phase.kind).toBe("idle");
+    const block = matchReducer(inCall(), { type: "event", name: "session_ended", data: { sessionId: "s1", reason: "block" }, now: 0 });
+    expect(block.phase).toMatchObject({ kind: "ended", by: "me", reason: "block" });
+  });
+
+  it("dedupes my echoed message and takes the server's text", () => {
+    let state = inCall();
+    state = matchReducer(state, { type: "chat_pending", sessionId: "s1", line: { id: "local-1", text: "hi", sentAt: "x", from: "me", pending: true } });
+    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "m1", text: "hi", sentAt: "y", from: "me" }, now: 0 });
+    state = matchReducer(state, { type: "chat_acked", sessionId: "s1", tempId: "local-1", id: "m1", sentAt: "y" });
+    expect(state.chat).toEqual([{ id: "m1", text: "hi", sentAt: "y", from: "me" }]);
+    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "m1", text: "h[hidden]", sentAt: "y", from: "me" }, now: 0 });
+    expect(state.chat).toHaveLength(1);
+    expect(state.chat[0].text).toBe("h[hidden]");
+  });
+
+  it("shows typing for a while, cleared by the partner's message or leaving", () => {
+    let state = matchReducer(inCall(), { type: "event", name: "typing", data: { sessionId: "s1" }, now: 1000 });
+    expect(state.partnerTypingUntil).toBe(1000 + TYPING_SHOWN_MS);
+    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "p1", text: "yo", sentAt: "z", from: "partner" }, now: 0 });
+    expect(state.partnerTypingUntil).toBe(0);
+    expect(state.incomingCount).toBe(1);
+    state = matchReducer(state, { type: "event", name: "typing", data: { sessionId: "s1" }, now: 2000 });
+    state = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s1", reason: "end" }, now: 0 });
+    expect(state.partnerTypingUntil).toBe(0);
+  });
+
+  it("starts a fresh chat for a new match and keeps a call over a late 'waiting' answer", () => {
+    let state = inCall("s1");
+    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "p1", text: "yo", sentAt: "z", from: "partner" }, now: 0 });
+    state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s2", "Cy"), livekit }, now: 0 });
+    expect(state.chat).toEqual([]);
+    expect(state.matchCount).toBe(2);
+    state = matchReducer(state, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 } });
+    expect(state.phase).toMatchObject({ kind: "in_call", session: { id: "s2" } });
+  });
+
+  it("records cooldowns and maintenance", () => {
+    let state = matchReducer(initialMatchState, { type: "event", name: "cooldown", data: { until: "2030-01-01T00:00:00.000Z" }, now: 0 });
+    expect(state.cooldownUntil).toBe(Date.parse("2030-01-01T00:00:00.000Z"));
+    state = matchReducer(state, { type: "event", name: "maintenance", data: { message: "Back soon." }, now: 0 });
+    expect(state.maintenance).toBe("Back soon.");
+  });
+});
+
+describe("chat memory", () => {
+  it("puts remembered lines before the ones already received, without duplicates", () => {
+    let state = inCall();
+    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "p2", text: "new", sentAt: "b", from: "partner" }, now: 0 });
+    state = matchReducer(state, {
+      type: "chat_restored",
+      sessionId: "s1",
+      lines: [
+        { id: "p1", text: "old", sentAt: "a", from: "partner" },
+        { id: "p2", text: "new", sentAt: "b", from: "partner" },
+      ],
+    });
+    expect(state.chat.map((l) => l.id)).toEqual(["p1", "p2"]);
+    expect(matchReducer(state, { type: "chat_restored", sessionId: "other", lines: [] })).toBe(state);
+  });
+});

@@ -1,0 +1,213 @@
+import type {
+  EndReason,
+  EnqueueResult,
+  LivekitJoin,
+  QueueView,
+  ServerEventName,
+  ServerEvents,
+  SessionView,
+} from "@/lib/schemas";
+
+/**
+ * The page's matching state as one pure reducer. Server events (SSE) and API responses both feed
+ * it; `state` snapshots win on every (re)connect, so anything missed while offline is repaired.
+ */
+
+export type Phase =
+  /** Before the first `state` snapshot: we don't know yet. */
+  | { kind: "loading" }
+  | { kind: "idle" }
+  | { kind: "waiting"; queue: QueueView | null }
+  | { kind: "in_call"; session: SessionView; livekit: LivekitJoin | null }
+  /** The call is over but still on screen: who ended it and why, with one button to go again. */
+  | { kind: "ended"; session: SessionView; reason: EndReason; by: "partner" | "me" };
+
+export interface ChatLine {
+  id: string;
+  text: string;
+  sentAt: string;
+  from: "me" | "partner";
+  /** A message of mine the server hasn't acknowledged yet. */
+  pending?: boolean;
+}
+
+export interface MatchState {
+  phase: Phase;
+  chatSessionId: string | null;
+  chat: ChatLine[];
+  /** Epoch ms until which "Stranger is typing…" shows. */
+  partnerTypingUntil: number;
+  cooldownUntil: number | null;
+  maintenance: string | null;
+  /** Increases on every new match, so views can react (sound, focus) exactly once. */
+  matchCount: number;
+  /** Increases on every incoming partner message (sound, unread badge). */
+  incomingCount: number;
+}
+
+export const TYPING_SHOWN_MS = 4_000;
+
+export const initialMatchState: MatchState = {
+  phase: { kind: "loading" },
+  chatSessionId: null,
+  chat: [],
+  partnerTypingUntil: 0,
+  cooldownUntil: null,
+  maintenance: null,
+  matchCount: 0,
+  incomingCount: 0,
+};
+
+export type ServerEventAction = {
+  [K in ServerEventName]: { type: "event"; name: K; data: ServerEvents[K]; now: number };
+}[ServerEventName];
+
+export type MatchAction =
+  | ServerEventAction
+  | { type: "enqueued"; result: EnqueueResult }
+  | { type: "stopped" }
+  /** The call ended by my own action (block, report, panic) before the server's event arrived. */
+  | { type: "ended_by_me"; sessionId: string; reason: EndReason }
+  | { type: "livekit"; sessionId: string; livekit: LivekitJoin }
+  | { type: "chat_pending"; sessionId: string; line: ChatLine }
+  | { type: "chat_acked"; sessionId: string; tempId: string; id: string; sentAt: string }
+  | { type: "chat_failed"; sessionId: string; tempId: string }
+  /** Lines kept in this tab's sessionStorage, put back after a refresh (events already seen are merged). */
+  | { type: "chat_restored"; sessionId: string; lines: ChatLine[] }
+  | { type: "cooldown"; until: number | null }
+  | { type: "maintenance"; message: string | null };
+
+export function currentSession(phase: Phase): SessionView | null {
+  return phase.kind === "in_call" || phase.kind === "ended" ? phase.session : null;
+}
+
+function enterCall(state: MatchState, session: SessionView, livekit: LivekitJoin | null): MatchState {
+  const phase = state.phase;
+  if (phase.kind === "in_call" && phase.session.id === session.id) {
+    // Same call: keep the token we already use, so the video room is not torn down and rejoined.
+    return { ...state, phase: { kind: "in_call", session, livekit: phase.livekit ?? livekit } };
+  }
+  const sameChat = state.chatSessionId === session.id;
+  return {
+    ...state,
+    phase: { kind: "in_call", session, livekit },
+    chatSessionId: session.id,
+    chat: sameChat ? state.chat : [],
+    partnerTypingUntil: 0,
+    matchCount: sameChat ? state.matchCount : state.matchCount + 1,
+  };
+}
+
+function endCall(state: MatchState, sessionId: string, reason: EndReason, by: "partner" | "me"): MatchState {
+  const phase = state.phase;
+  if (phase.kind !== "in_call" || phase.session.id !== sessionId) return state;
+  return { ...state, phase: { kind: "ended", session: phase.session, reason, by }, partnerTypingUntil: 0 };
+}
+
+function addChat(state: MatchState, sessionId: string, line: ChatLine): MatchState {
+  if (state.chatSessionId !== sessionId) return state;
+  const index = state.chat.findIndex((l) => l.id === line.id);
+  if (index >= 0) {
+    // The server's echo of my own message: take its (possibly masked) text, keep the order.
+    const chat = state.chat.slice();
+    chat[index] = { ...chat[index], text: line.text, sentAt: line.sentAt, pending: false };
+    return { ...state, chat };
+  }
+  return { ...state, chat: [...state.chat, line] };
+}
+
+function applyEvent(state: MatchState, action: ServerEventAction): MatchState {
+  switch (action.name) {
+    case "state": {
+      const snapshot = action.data;
+      const cooldownUntil = snapshot.cooldownUntil ? Date.parse(snapshot.cooldownUntil) : null;
+      const next = { ...state, cooldownUntil };
+      if (snapshot.status === "in_session") return enterCall(next, snapshot.session, snapshot.livekit ?? null);
+      if (snapshot.status === "waiting") {
+        const { position, waiting, estimatedWaitMs } = snapshot;
+        return { ...next, phase: { kind: "waiting", queue: { position, waiting, estimatedWaitMs } } };
+      }
+      // Idle: an "ended" screen is an idle state too; keep it so "Stranger left." stays readable.
+      return state.phase.kind === "ended" ? next : { ...next, phase: { kind: "idle" } };
+    }
+    case "queue":
+      if (state.phase.kind === "in_call") return state;
+      return { ...state, phase: { kind: "waiting", queue: action.data } };
+    case "matched":
+      return enterCall(state, action.data.session, action.data.livekit);
+    case "partner_left":
+      return endCall(state, action.data.sessionId, action.data.reason, "partner");
+    case "session_ended": {
+      const { sessionId, reason } = action.data;
+      const phase = state.phase;
+      if (phase.kind !== "in_call" || phase.session.id !== sessionId) return state;
+      // My own Next/Stop: the API answer moves me on (queue or idle); don't flash "you left".
+      if (reason === "skip") return { ...state, phase: { kind: "waiting", queue: null }, partnerTypingUntil: 0 };
+      if (reason === "end") return { ...state, phase: { kind: "idle" }, partnerTypingUntil: 0 };
+      return endCall(state, sessionId, reason, "me");
+    }
+    case "chat": {
+      const { sessionId, id, text, sentAt, from } = action.data;
+      const next = addChat(state, sessionId, { id, text, sentAt, from });
+      if (from !== "partner" || next === state) return next;
+      const isNew = next.chat.length > state.chat.length;
+      return { ...next, partnerTypingUntil: 0, incomingCount: state.incomingCount + (isNew ? 1 : 0) };
+    }
+    case "typing": {
+      const session = currentSession(state.phase);
+      if (state.phase.kind !== "in_call" || session?.id !== action.data.sessionId) return state;
+      return { ...state, partnerTypingUntil: action.now + TYPING_SHOWN_MS };
+    }
+    case "cooldown":
+      return { ...state, cooldownUntil: Date.parse(action.data.until) || null };
+    case "maintenance":
+      return { ...state, maintenance: action.data.message || "MoodMatch is under maintenance. Please come back soon." };
+  }
+}
+
+export function matchReducer(state: MatchState, action: MatchAction): MatchState {
+  switch (action.type) {
+    case "event":
+      return applyEvent(state, action);
+    case "enqueued": {
+      const result = action.result;
+      if (result.status === "in_session") return enterCall(state, result.session, result.livekit);
+      // A `matched` event may have overtaken this answer: a call beats a stale "waiting".
+      if (state.phase.kind === "in_call") return state;
+      const { position, waiting, estimatedWaitMs } = result;
+      return { ...state, phase: { kind: "waiting", queue: { position, waiting, estimatedWaitMs } }, maintenance: null };
+    }
+    case "stopped":
+      return { ...state, phase: { kind: "idle" }, partnerTypingUntil: 0 };
+    case "ended_by_me":
+      return endCall(state, action.sessionId, action.reason, "me");
+    case "livekit": {
+      const phase = state.phase;
+      if (phase.kind !== "in_call" || phase.session.id !== action.sessionId) return state;
+      return { ...state, phase: { ...phase, livekit: action.livekit } };
+    }
+    case "chat_pending":
+      return addChat(state, action.sessionId, action.line);
+    case "chat_acked": {
+      if (state.chatSessionId !== action.sessionId) return state;
+      const echoed = state.chat.some((l) => l.id === action.id);
+      const chat = echoed
+        ? state.chat.filter((l) => l.id !== action.tempId)
+        : state.chat.map((l) => (l.id === action.tempId ? { ...l, id: action.id, sentAt: action.sentAt, pending: false } : l));
+      return { ...state, chat };
+    }
+    case "chat_failed":
+      if (state.chatSessionId !== action.sessionId) return state;
+      return { ...state, chat: state.chat.filter((l) => l.id !== action.tempId) };
+    case "chat_restored": {
+      if (state.chatSessionId !== action.sessionId) return state;
+      const known = new Set(state.chat.map((l) => l.id));
+      const restored = action.lines.filter((l) => !known.has(l.id) && !l.pending);
+      return restored.length ? { ...state, chat: [...restored, ...state.chat] } : state;
+    }
+    case "cooldown":
+      return { ...state, cooldownUntil: action.until };
+    case "maintenance":
+      return { ...state, maintenance: action.message };
+  }
+}

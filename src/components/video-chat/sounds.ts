@@ -1,0 +1,44 @@
+"use client";
+
+/**
+ * Short cues synthesised with WebAudio (no asset files): a soft rising pair on a match, a
+ * single blip on a message. The AudioContext is created lazily after a user gesture has
+ * happened somewhere on the page; browsers keep it suspended otherwise, which is harmless.
+ */
+let context: AudioContext | null = null;
+
+function audio(): AudioContext | null {
+  if (typeof window === "undefined") return null;
+  const Ctor = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  if (!Ctor) return null;
+  context ??= new Ctor();
+  if (context.state === "suspended") void context.resume().catch(() => {});
+  return context;
+}
+
+function tone(ctx: AudioContext, frequency: number, startIn: number, duration: number, volume: number) {
+  const osc = ctx.createOscillator();
+  const gain = ctx.createGain();
+  const start = ctx.currentTime + startIn;
+  osc.type = "sine";
+  osc.frequency.setValueAtTime(frequency, start);
+  gain.gain.setValueAtTime(0.0001, start);
+  gain.gain.exponentialRampToValueAtTime(volume, start + 0.02);
+  gain.gain.exponentialRampToValueAtTime(0.0001, start + duration);
+  osc.connect(gain).connect(ctx.destination);
+  osc.start(start);
+  osc.stop(start + duration + 0.05);
+}
+
+export function playMatchSound() {
+  const ctx = audio();
+  if (!ctx) return;
+  tone(ctx, 523.25, 0, 0.18, 0.12); // C5
+  tone(ctx, 783.99, 0.12, 0.28, 0.12); // G5
+}
+
+export function playMessageSound() {
+  const ctx = audio();
+  if (!ctx) return;
+  tone(ctx, 880, 0, 0.12, 0.07);
+}
