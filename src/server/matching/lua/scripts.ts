@@ -106,8 +106,19 @@ local function select_partner(uid, sm, sd, since, ints)
   end
   if #ids == 0 then return nil end
   local vals = redis.call('HMGET', P .. 'tix', unpack(ids))
-  local excluded = redis.call('SMISMEMBER', P .. 'x:' .. uid, unpack(ids))
-  local met = redis.call('ZMSCORE', P .. 'r:' .. uid, unpack(ids))
+  -- Exclusions and recent pairs are looked up lazily, only for a candidate that would become the
+  -- best so far: a handful of lookups per scan instead of two bulk reads of the whole window.
+  local xkey, rkey = P .. 'x:' .. uid, P .. 'r:' .. uid
+  local has_x = redis.call('EXISTS', xkey) == 1
+  local has_r = redis.call('EXISTS', rkey) == 1
+  local function allowed(id)
+    if has_x and redis.call('SISMEMBER', xkey, id) == 1 then return false end
+    if has_r then
+      local at = redis.call('ZSCORE', rkey, id)
+      if at and NOW - tonumber(at) < REMATCH then return false end
+    end
+    return true
+  end
   local needles = {}
   for it in string.gmatch(ints, '[^\31]+') do needles[#needles + 1] = '\31' .. it .. '\31' end
   local nints = #needles
@@ -117,7 +128,7 @@ local function select_partner(uid, sm, sd, since, ints)
   local best, best_score
   for i = 1, #ids do
     local v = vals[i]
-    if v and excluded[i] == 0 and not (met[i] and NOW - tonumber(met[i]) < REMATCH) then
+    if v then
       local cm = byte(v, 1) - 48
       local ok = sm == cm or sm == RANDOM or cm == RANDOM
       if not ok then
@@ -129,7 +140,7 @@ local function select_partner(uid, sm, sd, since, ints)
         for j = 1, nints do
           if find(v, needles[j], 1, true) then score = score + 1 end
         end
-        if best == nil or score > best_score then
+        if (best == nil or score > best_score) and allowed(ids[i]) then
           best = i; best_score = score
           if score >= ceiling then break end
         end
