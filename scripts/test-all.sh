@@ -13,8 +13,9 @@ rm -f "$results"/*.json
 [ -d node_modules ] || npm install --no-audit --no-fund
 step "services"
 bash scripts/ensure-services.sh
-step "typecheck"
+step "typecheck and lint"
 npx tsc --noEmit -p .
+npx eslint . --quiet
 step "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 step "production build"

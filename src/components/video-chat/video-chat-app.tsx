@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import Link from "next/link";
 import { SessionProvider } from "next-auth/react";
 import { api } from "./api";
 import { CallView, type CallActions } from "./call/call-view";
@@ -87,9 +88,9 @@ function VideoChat({ initialNickname }: { initialNickname: string }) {
         <FullNotice
           title="Your session expired — sign in again"
           action={
-            <a className="button button--primary button--big" href="/?next=/video-chat">
+            <Link className="button button--primary button--big" href="/?next=/video-chat">
               Sign in again
-            </a>
+            </Link>
           }
         />
       </Shell>

@@ -8,7 +8,6 @@ import { schema } from "./schema";
  * A drizzle database over either a real Postgres (`pg` pool) or the embedded PGlite. Both run
  * the same SQL migrations from `drizzle/`, so the rest of the code sees one type.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema> & { $client: any };
 
 export interface DatabaseHandle {

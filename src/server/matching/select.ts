@@ -146,7 +146,6 @@ export function pairUp(
 export function normalizeInterests(interests: string[]): string[] {
   const out = new Set<string>();
   for (const raw of interests) {
-    // eslint-disable-next-line no-control-regex
     const clean = raw.replace(/[\u0000-\u001f\u007f]/g, "").trim().toLowerCase();
     if (clean) out.add(clean);
   }
