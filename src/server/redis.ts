@@ -26,7 +26,15 @@ export function getRedis(): { command: Redis; subscriberFactory: () => Redis } |
   const command = new Redis(url, { ...OPTIONS, connectionName: "mm-command" });
   command.on("error", (err) => logger.warn({ err: err.message }, "redis command connection error"));
   const subscriberFactory = () => {
-    const sub = new Redis(url, { ...OPTIONS, commandTimeout: undefined, maxRetriesPerRequest: null, connectionName: "mm-subscriber" });
+    // No ready check: it sends INFO, which a connection already in subscriber mode refuses, and
+    // streams opened while it connects would then never get their SUBSCRIBE through.
+    const sub = new Redis(url, {
+      ...OPTIONS,
+      commandTimeout: undefined,
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+      connectionName: "mm-subscriber",
+    });
     sub.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber connection error"));
     return sub;
   };

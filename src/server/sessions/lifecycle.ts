@@ -1,11 +1,11 @@
 import "server-only";
 import type { EnqueueInput, EnqueueResult, StatusView } from "@/lib/schemas";
-import { countInterests } from "../db/interests";
 import { AppError, errors } from "../http/errors";
 import type { EnqueueOutcome, LiveSession, Preferences } from "../matching/types";
 import { announceEnd, announceMatch } from "./announce";
 import type { SessionDeps } from "./deps";
 import { ensurePrimed, matchingProfile } from "./profiles";
+import { noteInterests } from "./interest-counter";
 import { queueStats } from "./queue-stats";
 import { limit } from "./rate";
 import { livekitJoin, queueView, sessionView, statusView } from "./views";
@@ -20,9 +20,7 @@ export async function enqueue(deps: SessionDeps, userId: string, input: EnqueueI
   const prefs: Preferences = { mood: input.mood ?? "random", interests: input.interests ?? [], mode: input.mode ?? "same_mood" };
   const now = deps.now();
   const outcome = await deps.store.enqueue(userId, prefs, profile, now);
-  if (prefs.interests.length > 0) {
-    countInterests(deps.db, prefs.interests).catch((err) => deps.log.warn({ err }, "could not count interests"));
-  }
+  noteInterests(deps, prefs.interests);
   return resolveEnqueue(deps, userId, outcome, { alreadyInSessionIsError: true });
 }
 

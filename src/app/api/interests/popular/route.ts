@@ -1,7 +1,7 @@
-import { popularInterests } from "@/server/db/interests";
 import { route } from "@/server/http/route";
 import { getServices } from "@/server/services";
+import { popularInterestsNow } from "@/server/sessions/interest-counter";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ auth: "public" }, async () => popularInterests((await getServices()).db));
+export const GET = route({ auth: "public" }, async () => popularInterestsNow(await getServices()));
