@@ -30,6 +30,32 @@ export async function recordSessionActive(db: Database, id: string, at: number):
     .where(and(eq(matchSessions.id, id), isNull(matchSessions.activeAt)));
 }
 
+/**
+ * The whole record of an ended session in one statement: inserted if its start was never
+ * recorded (a crash in between), otherwise the end is set once.
+ */
+export async function recordSessionEnded(
+  db: Database,
+  s: SessionStartRecord & { endedAt: number; reason: string; endedBy: string | null; activeAt: number | null },
+): Promise<void> {
+  const end = { endedAt: new Date(s.endedAt), endReason: s.reason, endedBy: s.endedBy };
+  await db
+    .insert(matchSessions)
+    .values({
+      id: s.id,
+      userA: s.userA,
+      userB: s.userB,
+      roomName: s.roomName,
+      mood: s.mood,
+      commonInterests: s.commonInterests,
+      score: Math.round(s.score),
+      createdAt: new Date(s.createdAt),
+      activeAt: s.activeAt === null ? null : new Date(s.activeAt),
+      ...end,
+    })
+    .onConflictDoUpdate({ target: matchSessions.id, set: end, setWhere: isNull(matchSessions.endedAt) });
+}
+
 /** Sets the end once; a second call (replay, another instance) changes nothing. */
 export async function recordSessionEnd(
   db: Database,

@@ -40,6 +40,9 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
   const cooldowns = new Map<string, CooldownRecord>();
   const presence = new Map<string, number>();
   const waits: number[] = [];
+  /** The outbox: decided here, not yet confirmed as announced. */
+  const pendingStarts = new Map<string, LiveSession>();
+  const pendingEnds = new Map<string, EndedSession>();
   let seq = 0;
 
   const setOf = (m: Map<string, Set<string>>, k: string) => m.get(k) ?? m.set(k, new Set()).get(k)!;
@@ -106,6 +109,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
       activeAt: null,
     };
     live.set(id, session);
+    pendingStarts.set(id, session);
     currentSession.set(a.userId, id);
     currentSession.set(b.userId, id);
     rememberPair(a.userId, b.userId, now);
@@ -149,7 +153,9 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
       const c = cooldowns.get(m.userId);
       if (c && resetsCooldownLevel(s, now, config)) c.level = 0;
     }
-    return { ...s, endedAt: now, reason, endedBy };
+    const ended = { ...s, endedAt: now, reason, endedBy };
+    pendingEnds.set(sessionId, ended);
+    return ended;
   }
 
   return {
@@ -273,6 +279,16 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
       for (const t of queue) byMood[t.prefs.mood] += 1;
       const avgWaitMs = waits.length ? Math.round(waits.reduce((s, w) => s + w, 0) / waits.length) : 0;
       return { waiting: queue.length, byMood, liveSessions: live.size, avgWaitMs };
+    },
+
+    async unannounced(before, limit) {
+      const starts = [...pendingStarts.values()].filter((x) => x.createdAt <= before).slice(0, limit);
+      const ends = [...pendingEnds.values()].filter((x) => x.endedAt <= before).slice(0, limit);
+      return { starts: starts.map((x) => ({ ...x })), ends: ends.map((x) => ({ ...x })) };
+    },
+
+    async markAnnounced(kind, sessionId) {
+      (kind === "start" ? pendingStarts : pendingEnds).delete(sessionId);
     },
 
     async close() {},

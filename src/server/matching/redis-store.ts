@@ -136,6 +136,30 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       return enqueueOutcome((await call("mmEnqueue", now, userId, request, newSessionId())) as Reply);
     },
 
+    async unannounced(before, limit) {
+      const [startIds, endIds] = await Promise.all([
+        redis.zrangebyscore(key("ann:s"), "-inf", before, "LIMIT", 0, limit),
+        redis.zrangebyscore(key("ann:e"), "-inf", before, "LIMIT", 0, limit),
+      ]);
+      const read = async (ids: string[], kind: "s" | "e") => {
+        const pipe = redis.pipeline();
+        for (const id of ids) pipe.hgetall(key(`s:${id}`));
+        const replies = ((await pipe.exec()) ?? []).map(([, v]) => v as Record<string, string>);
+        const found: Record<string, string>[] = [];
+        const gone: string[] = [];
+        replies.forEach((f, i) => (f && Object.keys(f).length > 0 ? found.push(f) : gone.push(ids[i]!)));
+        // The session's record expired before anyone announced it: nothing left to announce.
+        if (gone.length) await redis.zrem(key(`ann:${kind}`), ...gone);
+        return found;
+      };
+      const [starts, ends] = await Promise.all([read(startIds, "s"), read(endIds, "e")]);
+      return { starts: starts.map(sessionFrom), ends: ends.filter((f) => f.e !== undefined).map(endedSessionFrom) };
+    },
+
+    async markAnnounced(kind, sessionId) {
+      await redis.zrem(key(kind === "start" ? "ann:s" : "ann:e"), sessionId);
+    },
+
     async cancel(userId) {
       return Number(await call("mmCancel", Date.now(), userId)) === 1;
     },

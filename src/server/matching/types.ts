@@ -121,6 +121,14 @@ export interface MatchStore {
   prime(userId: string, data: { excluded: string[]; recent: { userId: string; at: number }[] }): Promise<boolean>;
   isPrimed(userId: string): Promise<boolean>;
   stats(): Promise<QueueStats>;
+  /**
+   * The outbox: sessions whose start or end was decided here but whose announcement (Postgres
+   * record, LiveKit room, events) has not been confirmed with `markAnnounced`, decided before
+   * `before`, oldest first. A crash or a lost connection between the decision and the
+   * announcement leaves them here for the background reconciler.
+   */
+  unannounced(before: number, limit: number): Promise<{ starts: LiveSession[]; ends: EndedSession[] }>;
+  markAnnounced(kind: "start" | "end", sessionId: string): Promise<void>;
   /** Release connections/timers the driver owns (not a shared client passed in). */
   close(): Promise<void>;
 }

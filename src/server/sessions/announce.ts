@@ -1,6 +1,6 @@
 import "server-only";
 import type { EndReason } from "@/lib/schemas";
-import { recordSessionEnd, recordSessionStart } from "../db/sessions";
+import { recordSessionEnded, recordSessionStart, type SessionStartRecord } from "../db/sessions";
 import type { EndedSession, LiveSession } from "../matching/types";
 import type { SessionDeps } from "./deps";
 import { forgetRoomPresence } from "./presence";
@@ -15,16 +15,7 @@ import { livekitJoin, sessionView } from "./views";
 export async function announceMatch(deps: SessionDeps, session: LiveSession): Promise<void> {
   // The record and the room are independent; both exist before anyone is told.
   await Promise.all([
-    recordSessionStart(deps.db, {
-      id: session.id,
-      userA: session.a.userId,
-      userB: session.b.userId,
-      roomName: session.roomName,
-      mood: session.a.mood === session.b.mood ? session.a.mood : "mixed",
-      commonInterests: session.commonInterests,
-      score: session.score,
-      createdAt: session.createdAt,
-    }),
+    recordSessionStart(deps.db, startRecord(session)),
     deps.rooms.createSessionRoom(session.id).catch((err) => {
       // Chat still works without media; the browser shows the video error, the cron reconciles.
       deps.log.warn({ err, sessionId: session.id }, "could not create the LiveKit room");
@@ -39,6 +30,7 @@ export async function announceMatch(deps: SessionDeps, session: LiveSession): Pr
       deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit: await livekitJoin(deps, session, userId) }),
     ),
   );
+  await deps.store.markAnnounced("start", session.id);
 }
 
 /**
@@ -47,7 +39,7 @@ export async function announceMatch(deps: SessionDeps, session: LiveSession): Pr
  * finished, cron) both get `partner_left`.
  */
 export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor: string | null = ended.endedBy): Promise<void> {
-  await recordSessionEnd(deps.db, { id: ended.id, endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy });
+  await recordSessionEnded(deps.db, { ...startRecord(ended), endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy, activeAt: ended.activeAt });
   deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
   await Promise.all(
@@ -58,4 +50,39 @@ export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor:
   // Deleting the room disconnects whoever is still in it; a missing room counts as done.
   await deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
   await forgetRoomPresence(deps, ended.id).catch(() => {});
+  await deps.store.markAnnounced("end", ended.id);
+}
+
+/** How long a decision may stay unannounced before the reconciler takes over (normal: milliseconds). */
+export const ANNOUNCE_GRACE_MS = 5_000;
+
+/**
+ * The outbox reconciler: matches and ends the store decided but nobody announced (the instance
+ * died, or lost Redis or Postgres, in between). A start whose session already ended is only
+ * recorded — telling the users `matched` would send them into a finished call.
+ */
+export async function announcePending(deps: SessionDeps): Promise<{ starts: number; ends: number }> {
+  const { starts, ends } = await deps.store.unannounced(deps.now() - ANNOUNCE_GRACE_MS, 100);
+  for (const session of starts) {
+    if (await deps.store.getSession(session.id)) await announceMatch(deps, session);
+    else {
+      await recordSessionStart(deps.db, startRecord(session));
+      await deps.store.markAnnounced("start", session.id);
+    }
+  }
+  for (const ended of ends) await announceEnd(deps, ended);
+  return { starts: starts.length, ends: ends.length };
+}
+
+function startRecord(session: LiveSession): SessionStartRecord {
+  return {
+    id: session.id,
+    userA: session.a.userId,
+    userB: session.b.userId,
+    roomName: session.roomName,
+    mood: session.a.mood === session.b.mood ? session.a.mood : "mixed",
+    commonInterests: session.commonInterests,
+    score: session.score,
+    createdAt: session.createdAt,
+  };
 }

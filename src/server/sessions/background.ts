@@ -1,6 +1,6 @@
 import "server-only";
 import { singleFlight } from "../kv";
-import { announceEnd, announceMatch } from "./announce";
+import { announceEnd, announceMatch, announcePending } from "./announce";
 import type { SessionDeps } from "./deps";
 import { dueDepartures } from "./presence";
 import { queueView } from "./views";
@@ -10,7 +10,8 @@ import { queueView } from "./views";
  * running them concurrently is safe (the Redis store also dedupes sweeps with a short lock).
  * - every second: re-evaluate waiting users (mood relaxation) and settle due LiveKit departures;
  * - every 2 s: tell waiting users their queue position;
- * - every 5 s: drop tickets and end sessions whose users have had no presence for 60 s.
+ * - every 5 s: drop tickets and end sessions whose users have had no presence for 60 s;
+ * - every 2 s (one instance at a time): announce matches and ends nobody announced (the outbox).
  */
 export function startBackgroundWork(deps: SessionDeps): () => void {
   const timers = [
@@ -18,6 +19,7 @@ export function startBackgroundWork(deps: SessionDeps): () => void {
     every(1_000, () => settleDepartures(deps), deps),
     every(2_000, () => singleFlight(deps.kv, "queue-broadcast", 1_500, () => broadcastQueuePositions(deps)), deps),
     every(5_000, () => expireAbsent(deps), deps),
+    every(2_000, () => singleFlight(deps.kv, "announce-outbox", 1_500, () => announcePending(deps)), deps),
   ];
   return () => timers.forEach(clearInterval);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { openSessionsBefore, recordSessionEnd } from "../db/sessions";
 import { singleFlight } from "../kv";
 import { sessionIdFromRoomName } from "../livekit/room-names";
-import { announceEnd } from "./announce";
+import { announceEnd, announcePending } from "./announce";
 import type { SessionDeps } from "./deps";
 import { expireAbsent } from "./background";
 
@@ -75,11 +75,14 @@ async function cleanup(deps: SessionDeps): Promise<CleanupReport> {
     deps.log.warn({ err }, "cleanup: LiveKit unreachable, room reconciliation skipped");
   }
 
-  // Records still open in Postgres for sessions the store no longer has (a crash between the two).
+  // Records still open in Postgres for sessions the store no longer has and whose end is not
+  // waiting in the outbox (that would record the real reason): lost in a crash of the store.
+  await announcePending(deps);
   let unrecordedEnds = 0;
   const liveIds = new Set((await deps.store.listLiveSessions()).map((s) => s.id));
+  const pendingEnds = new Set((await deps.store.unannounced(now, 1_000)).ends.map((e) => e.id));
   for (const row of await openSessionsBefore(deps.db, new Date(now - ROOM_GRACE_MS))) {
-    if (liveIds.has(row.id)) continue;
+    if (liveIds.has(row.id) || pendingEnds.has(row.id)) continue;
     if (await recordSessionEnd(deps.db, { id: row.id, endedAt: now, reason: "timeout", endedBy: null })) unrecordedEnds++;
   }
 

@@ -57,6 +57,23 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect((await store.listLiveSessions()).map((x) => x.id)).toEqual([s.id]);
     });
 
+    it("keeps every start and end in the outbox until it is marked announced", async () => {
+      const store = await make();
+      await store.enqueue("a", prefs(), profile("A"), T0);
+      const s = sessionOf(await store.enqueue("b", prefs(), profile("B"), T0 + S));
+      expect((await store.unannounced(T0, 10)).starts).toEqual([]); // decided later than `before`
+      expect((await store.unannounced(T0 + 2 * S, 10)).starts.map((x) => x.id)).toEqual([s.id]);
+      await store.markAnnounced("start", s.id);
+      expect((await store.unannounced(T0 + 2 * S, 10)).starts).toEqual([]);
+
+      const ended = (await store.endSession(s.id, "end", "a", T0 + 3 * S))!;
+      const pending = await store.unannounced(T0 + 4 * S, 10);
+      expect(pending.ends).toEqual([ended]);
+      expect(pending.ends[0]).toMatchObject({ id: s.id, reason: "end", endedBy: "a", endedAt: T0 + 3 * S });
+      await store.markAnnounced("end", s.id);
+      expect(await store.unannounced(T0 + 4 * S, 10)).toEqual({ starts: [], ends: [] });
+    });
+
     it("re-enqueue while waiting keeps the place and updates the preferences", async () => {
       const store = await make();
       await store.enqueue("a", prefs({ mood: "shy" }), profile("A"), T0);

@@ -144,3 +144,48 @@ describe("cleanup cron", () => {
     expect(bodies.filter((b) => b.ran).length).toBe(1);
   });
 });
+
+describe("the announcement outbox", () => {
+  it("announces a match and an end that an instance decided but never announced (crash in between)", async () => {
+    const { announcePending } = await import("@/server/sessions/announce");
+    const a = await h.newUser("Crash A");
+    const b = await h.newUser("Crash B");
+    // The store decides, then the instance "dies": nothing is recorded, created or published.
+    await h.deps.store.enqueue(a.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "Crash A", avatar: null }, h.clock.now);
+    const out = await h.deps.store.enqueue(b.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "Crash B", avatar: null }, h.clock.now);
+    if (out.kind !== "matched") throw new Error("expected a match");
+    const id = out.session.id;
+    expect(await findSessionRecord(h.deps.db, id)).toBeUndefined();
+
+    expect(await announcePending(h.deps)).toEqual({ starts: 0, ends: 0 }); // still within the grace
+    h.clock.advance(6_000);
+    expect(await announcePending(h.deps)).toEqual({ starts: 1, ends: 0 });
+    expect(await findSessionRecord(h.deps.db, id)).toMatchObject({ endedAt: null });
+    expect(h.livekit.rooms.has(out.session.roomName)).toBe(true);
+    const events = await h.deps.bus.replay(a.id, 0);
+    expect(events.some((e) => e.name === "matched" && e.data.session.id === id)).toBe(true);
+    expect(await announcePending(h.deps)).toEqual({ starts: 0, ends: 0 }); // announced once
+
+    await h.deps.store.endSession(id, "end", b.id, h.clock.now);
+    h.clock.advance(6_000);
+    expect(await announcePending(h.deps)).toEqual({ starts: 0, ends: 1 });
+    expect(await findSessionRecord(h.deps.db, id)).toMatchObject({ endReason: "end", endedBy: b.id });
+    expect((await h.deps.bus.replay(a.id, 0)).some((e) => e.name === "partner_left" && e.data.sessionId === id)).toBe(true);
+    expect(h.livekit.rooms.has(out.session.roomName)).toBe(false);
+  });
+
+  it("records both start and end of a session that ended before anyone announced it", async () => {
+    const { announcePending } = await import("@/server/sessions/announce");
+    const a = await h.newUser();
+    const b = await h.newUser();
+    await h.deps.store.enqueue(a.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "A", avatar: null }, h.clock.now);
+    const out = await h.deps.store.enqueue(b.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "B", avatar: null }, h.clock.now);
+    if (out.kind !== "matched") throw new Error("expected a match");
+    await h.deps.store.endSession(out.session.id, "skip", a.id, h.clock.now + 1);
+    h.clock.advance(6_000);
+    expect(await announcePending(h.deps)).toEqual({ starts: 1, ends: 1 });
+    expect(await findSessionRecord(h.deps.db, out.session.id)).toMatchObject({ endReason: "skip", endedBy: a.id });
+    // Nobody was sent into the finished call.
+    expect((await h.deps.bus.replay(a.id, 0)).some((e) => e.name === "matched")).toBe(false);
+  });
+});

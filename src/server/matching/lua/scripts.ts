@@ -182,6 +182,7 @@ local function write_session(sid, a, av, asince, b, bv, bsince, score)
   redis.call('ZADD', P .. 'live', NOW, sid)
   remember_pair(a, b)
   remember_pair(b, a)
+  redis.call('ZADD', P .. 'ann:s', NOW, sid)
   redis.call('LPUSH', P .. 'waits', NOW - asince, NOW - bsince)
   redis.call('LTRIM', P .. 'waits', 0, 99)
   return redis.call('HGETALL', s)
@@ -200,6 +201,7 @@ local function end_session(sid, reason, by)
     if NOW - start >= RESET_AFTER then reset_level(u) end
   end
   redis.call('PEXPIRE', s, ENDED_TTL)
+  redis.call('ZADD', P .. 'ann:e', NOW, sid)
   return redis.call('HGETALL', s)
 end
 
