@@ -23,9 +23,9 @@ export function assertBuilt(): void {
   }
 }
 
-export async function startApp(port: number, env: Record<string, string>): Promise<AppProcess> {
+export async function startApp(port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

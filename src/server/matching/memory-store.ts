@@ -44,6 +44,9 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
   const pendingStarts = new Map<string, LiveSession>();
   const pendingEnds = new Map<string, EndedSession>();
   let seq = 0;
+  /** Record times never run backwards (see the Redis driver's clock). */
+  let clock = 0;
+  const monotonic = (now: number) => (clock = Math.max(clock, now));
 
   const setOf = (m: Map<string, Set<string>>, k: string) => m.get(k) ?? m.set(k, new Set()).get(k)!;
   const mapOf = (m: Map<string, Map<string, number>>, k: string) => m.get(k) ?? m.set(k, new Map()).get(k)!;
@@ -92,7 +95,8 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     for (const [u, at] of met) if (now - at >= config.rematchWindowMs) met.delete(u); // keep it bounded
   }
 
-  function createSession(a: Ticket, pick: PartnerPick, now: number): LiveSession {
+  function createSession(a: Ticket, pick: PartnerPick, callNow: number): LiveSession {
+    const now = monotonic(callNow);
     const b = pick.partner as Ticket;
     removeTicket(a.userId);
     removeTicket(b.userId);
@@ -144,9 +148,10 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     return { kind: "waiting", ...position(seeker) };
   }
 
-  function endNow(sessionId: string, reason: EndReason, endedBy: string | null, now: number): EndedSession | null {
+  function endNow(sessionId: string, reason: EndReason, endedBy: string | null, callNow: number): EndedSession | null {
     const s = live.get(sessionId);
     if (!s) return null;
+    const now = monotonic(callNow);
     live.delete(sessionId);
     for (const m of [s.a, s.b]) {
       if (currentSession.get(m.userId) === sessionId) currentSession.delete(m.userId);

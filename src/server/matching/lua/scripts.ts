@@ -17,7 +17,12 @@
 
 const LIBRARY = String.raw`
 local P = KEYS[1]
+-- The store's clock never runs backwards: a call whose time was taken before a concurrent call
+-- that has already run (another instance, a queued command) uses that later time, so records
+-- keep their order (a session never starts before its user's previous one ended).
 local NOW = tonumber(ARGV[1])
+local LAST = tonumber(redis.call('GET', P .. 'clock') or '0')
+if LAST > NOW then NOW = LAST end
 local WINDOW = tonumber(ARGV[2])
 local RELAX = tonumber(ARGV[3])
 local REMATCH = tonumber(ARGV[4])
@@ -175,6 +180,7 @@ local function write_session(sid, a, av, asince, b, bv, bsince, score)
   remove_ticket(a)
   remove_ticket(b)
   local s = P .. 's:' .. sid
+  redis.call('SET', P .. 'clock', NOW)
   redis.call('HSET', s, 'id', sid, 'a', a, 'b', b, 'am', string.sub(av, 1, 1), 'bm', string.sub(bv, 1, 1),
     'ap', profile_of(av), 'bp', profile_of(bv), 'ci', table.concat(common, '\31'), 'sc', tostring(score), 'c', NOW,
     'aw', NOW - asince, 'bw', NOW - bsince)
@@ -194,6 +200,7 @@ local function end_session(sid, reason, by)
   if not a or redis.call('HEXISTS', s, 'e') == 1 then return false end
   local b = redis.call('HGET', s, 'b')
   local start = tonumber(redis.call('HGET', s, 'act') or redis.call('HGET', s, 'c'))
+  redis.call('SET', P .. 'clock', NOW)
   redis.call('HSET', s, 'e', NOW, 'rs', reason, 'by', by)
   redis.call('ZREM', P .. 'live', sid)
   for _, u in ipairs({ a, b }) do
