@@ -4,11 +4,11 @@
  * what the framework alone costs in the same run. Built once per Next version into a temp dir
  * (webpack: Turbopack refuses a node_modules symlinked from outside its root).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { AppProcess } from "@test/support/app-process";
+import { startNextServer, type AppProcess } from "@test/support/app-process";
 import { ROOT } from "./build";
 
 const ROUTE = `export const dynamic = "force-dynamic";
@@ -47,42 +47,6 @@ function ensureBareNextBuilt(): string {
 
 /** Starts the bare Next server (`next start`, production) on `port`; its stream is GET /api/stream. */
 export async function startBareNext(port: number): Promise<AppProcess> {
-  const dir = ensureBareNextBuilt();
-  // Like startApp, which waits for the main app's /api/health instead.
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: dir,
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`bare Next exited (${child.exitCode}):\n${out}`);
-    try {
-      const res = await fetch(`${url}/api/stream`);
-      await res.body?.cancel();
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`bare Next not ready in 60 s:\n${out}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return {
-    url,
-    port,
-    child,
-    output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-      }),
-  };
+  return startNextServer({ cwd: ensureBareNextBuilt(), port, readyPath: "/api/stream", label: "bare Next" });
 }
 

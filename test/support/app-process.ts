@@ -25,9 +25,23 @@ export function assertBuilt(): void {
 
 export async function startApp(port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
+  return startNextServer({ cwd: ROOT, port, env: { LOG_LEVEL: "warn", ...env }, nodeArgs, readyPath: "/api/health?ready=1", label: `app on ${port}` });
+}
+
+/** `next start` of the build in `cwd`, resolved once `readyPath` answers 2xx (60 s at most). */
+export async function startNextServer(options: {
+  cwd: string;
+  port: number;
+  readyPath: string;
+  label: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<AppProcess> {
+  const { cwd, port, readyPath, label } = options;
+  const next = path.join(ROOT, "node_modules/next/dist/bin/next");
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd,
+    env: { ...process.env, NODE_ENV: "production", ...(options.env ?? {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -36,14 +50,15 @@ export async function startApp(port: number, env: Record<string, string>, nodeAr
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`app on ${port} exited (${child.exitCode}):\n${out}`);
+    if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}):\n${out}`);
     try {
-      const res = await fetch(`${url}/api/health?ready=1`);
+      const res = await fetch(`${url}${readyPath}`);
+      await res.body?.cancel();
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`app on ${port} not ready in 60 s:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`${label} not ready in 60 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 150));
   }
   return {
