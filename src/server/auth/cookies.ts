@@ -5,3 +5,13 @@ import { getEnv } from "../env";
 export function sessionCookieName(): string {
   return getEnv().appUrl?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
+
+/** One cookie's value from a Cookie header, or null. */
+export function readCookie(header: string | null | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}

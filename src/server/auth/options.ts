@@ -6,7 +6,7 @@ import { nicknameSchema } from "@/lib/schemas";
 import { getDatabase } from "../db";
 import { createGuest, findUser, renameUser } from "../db/users";
 import { getEnv } from "../env";
-import { sessionCookieName } from "./cookies";
+import { readCookie, sessionCookieName } from "./cookies";
 
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
 
@@ -68,13 +68,4 @@ async function currentUserIdFromCookie(cookieHeader: string | undefined, secret:
   } catch {
     return null;
   }
-}
-
-export function readCookie(header: string | null | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
 }

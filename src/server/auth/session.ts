@@ -1,8 +1,7 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { getEnv } from "../env";
-import { sessionCookieName } from "./cookies";
-import { readCookie } from "./options";
+import { readCookie, sessionCookieName } from "./cookies";
 
 export interface SessionUser {
   id: string;

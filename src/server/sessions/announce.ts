@@ -1,5 +1,5 @@
 import "server-only";
-import type { EndReason } from "@/lib/schemas";
+import type { EndReason, LivekitJoin } from "@/lib/schemas";
 import { recordSessionEnded, recordSessionStart, type SessionStartRecord } from "../db/sessions";
 import type { EndedSession, LiveSession } from "../matching/types";
 import type { SessionDeps } from "./deps";
@@ -12,7 +12,8 @@ import { livekitJoin, sessionView } from "./views";
  * Every path that creates or ends a session (enqueue, sweeper, skip, webhooks, cron) ends here.
  */
 
-export async function announceMatch(deps: SessionDeps, session: LiveSession): Promise<void> {
+/** Returns each member's join (token) so the caller answering one of them need not mint another. */
+export async function announceMatch(deps: SessionDeps, session: LiveSession): Promise<Map<string, LivekitJoin>> {
   // The record and the room are independent; both exist before anyone is told.
   await Promise.all([
     recordSessionStart(deps.db, startRecord(session)),
@@ -25,12 +26,16 @@ export async function announceMatch(deps: SessionDeps, session: LiveSession): Pr
   for (const member of [session.a, session.b]) {
     if (member.waitedMs !== undefined) deps.metrics.waitTime.observeMs(member.waitedMs);
   }
+  const joins = new Map<string, LivekitJoin>();
   await Promise.all(
-    [session.a.userId, session.b.userId].map(async (userId) =>
-      deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit: await livekitJoin(deps, session, userId) }),
-    ),
+    [session.a.userId, session.b.userId].map(async (userId) => {
+      const livekit = await livekitJoin(deps, session, userId);
+      joins.set(userId, livekit);
+      await deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit });
+    }),
   );
   await deps.store.markAnnounced("start", session.id);
+  return joins;
 }
 
 /**
@@ -42,14 +47,14 @@ export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor:
   await recordSessionEnded(deps.db, { ...startRecord(ended), endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy, activeAt: ended.activeAt });
   deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
-  await Promise.all(
-    [ended.a.userId, ended.b.userId].map((userId) =>
+  await Promise.all([
+    ...[ended.a.userId, ended.b.userId].map((userId) =>
       deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload),
     ),
-  );
-  // Deleting the room disconnects whoever is still in it; a missing room counts as done.
-  await deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
-  await forgetRoomPresence(deps, ended.id).catch(() => {});
+    // Deleting the room disconnects whoever is still in it; a missing room counts as done.
+    deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room")),
+    forgetRoomPresence(deps, ended).catch(() => {}),
+  ]);
   await deps.store.markAnnounced("end", ended.id);
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { EnqueueInput, EnqueueResult, StatusView } from "@/lib/schemas";
 import { AppError, errors } from "../http/errors";
-import type { EnqueueOutcome, LiveSession, Preferences } from "../matching/types";
+import type { EnqueueOutcome, Preferences } from "../matching/types";
 import { announceEnd, announceMatch } from "./announce";
 import type { SessionDeps } from "./deps";
 import { ensurePrimed, matchingProfile } from "./profiles";
@@ -90,17 +90,16 @@ async function resolveEnqueue(
       const stats = await queueStats(deps.store);
       return { status: "waiting", ...queueView(outcome, stats.avgWaitMs) };
     }
-    case "matched":
+    case "matched": {
       if (!outcome.created && opts.alreadyInSessionIsError) {
         throw new AppError("ALREADY_IN_SESSION", "You are already in a conversation. Skip or stop it first.", {
           sessionId: outcome.session.id,
         });
       }
-      if (outcome.created) await announceMatch(deps, outcome.session);
-      return inSession(deps, outcome.session, userId);
+      // A new match is announced (which mints both tokens); the enqueuer's answer reuses its own.
+      const joins = outcome.created ? await announceMatch(deps, outcome.session) : undefined;
+      const livekit = joins?.get(userId) ?? (await livekitJoin(deps, outcome.session, userId));
+      return { status: "in_session", session: sessionView(outcome.session, userId), livekit };
+    }
   }
-}
-
-async function inSession(deps: SessionDeps, session: LiveSession, userId: string): Promise<EnqueueResult> {
-  return { status: "in_session", session: sessionView(session, userId), livekit: await livekitJoin(deps, session, userId) };
 }

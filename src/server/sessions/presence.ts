@@ -49,8 +49,11 @@ export async function dueDepartures(deps: SessionDeps, now: number): Promise<{ s
   return due;
 }
 
-export async function forgetRoomPresence(deps: SessionDeps, sessionId: string): Promise<void> {
-  const fields = Object.keys(await deps.kv.hgetall(DEPARTURES)).filter((f) => f.startsWith(`${sessionId}|`));
-  for (const field of fields) await deps.kv.hdel(DEPARTURES, field);
-  await deps.kv.del(sidsKey(sessionId));
+/** Drops a finished session's presence: its sid map and any pending departure of its two members. */
+export async function forgetRoomPresence(deps: SessionDeps, session: { id: string; a: { userId: string }; b: { userId: string } }): Promise<void> {
+  await Promise.all([
+    deps.kv.hdel(DEPARTURES, `${session.id}|${session.a.userId}`),
+    deps.kv.hdel(DEPARTURES, `${session.id}|${session.b.userId}`),
+    deps.kv.del(sidsKey(session.id)),
+  ]);
 }

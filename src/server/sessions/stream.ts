@@ -19,7 +19,8 @@ export function openEventStream(deps: SessionDeps, request: Request, userId: str
     snapshot: async () => {
       const state = await stateSnapshot(deps, userId);
       if (deps.maintenance.enabled) {
-        // Not persisted: maintenance is a property of this deployment, told on every connect.
+        // Maintenance is a property of the deployment: told again on every connect, right after
+        // `state` (it goes through the bus like any event; the per-user log is capped).
         queueMicrotask(() => void deps.bus.publish(userId, "maintenance", { message: deps.maintenance.message }));
       }
       return state;
