@@ -52,7 +52,8 @@ async function cleanup(deps: SessionDeps): Promise<CleanupReport> {
   let livekitReachable = true;
   try {
     const rooms = await deps.rooms.listSessionRooms();
-    const liveIds = new Set((await deps.store.listLiveSessions()).map((s) => s.id));
+    const stillLive = await deps.store.listLiveSessions();
+    const liveIds = new Set(stillLive.map((s) => s.id));
     const roomIds = new Set<string>();
     for (const room of rooms) {
       const id = sessionIdFromRoomName(room.name);
@@ -62,7 +63,7 @@ async function cleanup(deps: SessionDeps): Promise<CleanupReport> {
       await deps.rooms.deleteRoom(room.name);
       orphanRooms++;
     }
-    for (const session of await deps.store.listLiveSessions()) {
+    for (const session of stillLive) {
       if (roomIds.has(session.id) || now - session.createdAt < ROOM_GRACE_MS) continue;
       const ended = await deps.store.endSession(session.id, "disconnect", null, now);
       if (ended) {
