@@ -41,6 +41,9 @@ interface WorkerReport {
   pairs: string[];
   elapsedMs: number;
   errors: number;
+  conflicts: number;
+  retries: number;
+  windowReads: number;
 }
 type ToWorker = { free: string } | { stop: true };
 type FromWorker = { free: string; owner: number } | { report: WorkerReport } | { ready: true };
@@ -55,7 +58,7 @@ async function worker(args: WorkerArgs) {
   const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
   const store = createRedisMatchStore({ redis, config, namespace: args.namespace });
   const idle: string[] = Array.from({ length: USERS_PER_WORKER }, (_, i) => userId(args.index, i));
-  const report: WorkerReport = { matches: 0, sweepMatches: 0, enqueues: 0, commitLatenciesMs: [], pairs: [], elapsedMs: 0, errors: 0 };
+  const report: WorkerReport = { matches: 0, sweepMatches: 0, enqueues: 0, commitLatenciesMs: [], pairs: [], elapsedMs: 0, errors: 0, conflicts: 0, retries: 0, windowReads: 0 };
   let stopped = false;
   const free = (u: string) => {
     if (ownerOf(u) === args.index) idle.push(u);
@@ -68,8 +71,9 @@ async function worker(args: WorkerArgs) {
   const started = performance.now();
   const done = () => stopped || report.matches >= args.targetMatches || performance.now() - started > args.timeLimitMs;
 
+  let sweeping: Promise<void> = Promise.resolve();
   const sweeper = setInterval(() => {
-    void store.sweep(Date.now()).then(async (sessions) => {
+    sweeping = store.sweep(Date.now()).then(async (sessions) => {
       for (const s of sessions) {
         report.sweepMatches++;
         report.matches++;
@@ -116,6 +120,8 @@ async function worker(args: WorkerArgs) {
   await Promise.all(Array.from({ length: LANES }, lane));
   report.elapsedMs = performance.now() - started;
   clearInterval(sweeper);
+  await sweeping; // a sweep still in flight must not hit a closed connection
+  Object.assign(report, store.counters);
   await redis.quit();
   process.send!({ report } satisfies FromWorker);
 }
@@ -207,8 +213,10 @@ async function run(processes: number, targetMatches: number) {
     commitP50Ms: Number(percentile(latencies, 50).toFixed(3)),
     commitP99Ms: Number(percentile(latencies, 99).toFixed(3)),
     serverUsecPerScript: scriptCalls ? Number(((after.usec - before.usec) / scriptCalls).toFixed(1)) : 0,
-    conflicts: 0, // enqueue selects and commits in one script: nothing can change in between
-    retries: 0,
+    // ranked candidates found taken by a concurrent call / matches made with a later choice
+    conflicts: reports.reduce((s, r) => s + r.conflicts, 0),
+    retries: reports.reduce((s, r) => s + r.retries, 0),
+    windowReads: reports.reduce((s, r) => s + r.windowReads, 0),
     errors: reports.reduce((s, r) => s + r.errors, 0),
     violations: violationsList.length,
     violationSamples: violationsList.slice(0, 5),

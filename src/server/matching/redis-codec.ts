@@ -23,6 +23,33 @@ export function encodeRequest(prefs: Preferences, profile: Profile): string {
   return `${moodDigit(prefs.mood)}${mode}${FIELD}${interests}${FIELD}${profileJson}`;
 }
 
+/**
+ * A waiting ticket as selection sees it (no profile): the entries of the window snapshot and the
+ * sweep. Parsed by position, not split, because a snapshot decodes a whole window at a time.
+ */
+export interface WindowEntry extends Waiter {
+  version: string;
+}
+
+export function windowEntryFrom(userId: string, ticket: string): WindowEntry {
+  const interestsAt = ticket.indexOf(FIELD) + 1;
+  const profileAt = ticket.indexOf(FIELD, interestsAt) + 1;
+  const comma = ticket.indexOf(",");
+  const version = ticket.slice(2, comma);
+  const interests = ticket.slice(interestsAt + 1, profileAt - 2); // inside the wrapping \x1f…\x1f
+  return {
+    userId,
+    version,
+    since: Number(ticket.slice(comma + 1, interestsAt - 1)),
+    seq: Number(version) % QUEUE_SCORE_SCALE,
+    prefs: {
+      mood: MOODS[Number(ticket[0])] ?? "random",
+      mode: ticket[1] === "1" ? "any" : "same_mood",
+      interests: interests ? interests.split(ITEM) : [],
+    },
+  };
+}
+
 export interface DecodedTicket {
   version: string;
   since: number;
@@ -31,22 +58,13 @@ export interface DecodedTicket {
 }
 
 export function decodeTicket(v: string): DecodedTicket {
-  const [head = "", interests = "", profile = "{}"] = v.split(FIELD);
-  return {
-    version: head.slice(2).split(",")[0]!,
-    since: Number(head.split(",")[1]),
-    prefs: {
-      mood: MOODS[Number(head[0])] ?? "random",
-      mode: head[1] === "1" ? "any" : "same_mood",
-      interests: interests.split(ITEM).filter(Boolean),
-    },
-    profile: JSON.parse(profile) as Profile,
-  };
+  const { version, since, prefs } = windowEntryFrom("", v);
+  return { version, since, prefs, profile: JSON.parse(v.slice(v.indexOf(FIELD, v.indexOf(FIELD) + 1) + 1)) as Profile };
 }
 
-/** The queue orders by since·1024 + version mod 1024; the same order in Node. */
-export function waiterFrom(userId: string, ticket: DecodedTicket): Waiter {
-  return { userId, prefs: ticket.prefs, since: ticket.since, seq: Number(ticket.version) % QUEUE_SCORE_SCALE };
+/** The member of `met` for a pair: both ids in order (the Lua pair_key). */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}${ITEM}${b}` : `${b}${ITEM}${a}`;
 }
 
 /** A field in `tix` that is not a ticket (keeps the hash out of the listpack encoding). */

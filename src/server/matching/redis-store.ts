@@ -3,16 +3,19 @@ import type { Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
 import { ACTIVATE, CANCEL, COMMIT, END, ENQUEUE, EXPIRE_USER, PRIME, SKIP, WINDOW } from "./lua/scripts";
-import { decodeTicket, encodeRequest, endedSessionFrom, fieldsOf, sessionFrom, waiterFrom, type DecodedTicket } from "./redis-codec";
+import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, fieldsOf, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
 import { newSessionId } from "./rules";
-import { normalizeInterests, pairUp, type Waiter } from "./select";
+import { normalizeInterests, pairUp, rankPartners } from "./select";
+import { createWindowSnapshot, type WindowRead } from "./window-snapshot";
 import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConfig, MatchStore, QueueStats, SkipOutcome, UserState } from "./types";
 
 /**
  * Redis driver: live state shared by every app instance. All keys live under `mm:{<ns>}:`, one
- * Cluster slot per namespace. Every state change is one Lua script (lua/scripts.ts): enqueue
- * selects over the bounded window and commits in the same atomic step; sweep selects in Node
- * (select.ts) and commits each pair with the re-validating, replay-safe COMMIT script.
+ * Cluster slot per namespace. Every state change is one Lua script (lua/scripts.ts). Enqueue
+ * ranks the candidates of a per-process window snapshot in Node (window-snapshot.ts, select.ts)
+ * and hands the best few to the script, which re-validates them against the live tickets, also
+ * considers arrivals the snapshot has not seen, and commits in the same atomic step. Sweep
+ * selects in Node and commits each pair with the re-validating, replay-safe COMMIT script.
  */
 
 export interface RedisMatchStoreOptions {
@@ -22,6 +25,24 @@ export interface RedisMatchStoreOptions {
   namespace?: string;
   /** Dedupe concurrent sweeps across instances with a per-second SET NX lock (default true). */
   sweepLock?: boolean;
+  /** How long concurrent enqueues may share one read of the candidate window (default 5 ms). */
+  windowMaxAgeMs?: number;
+}
+
+/** avgWaitMs averages this many of the latest waits (the script keeps at most twice as many). */
+const WAITS_SAMPLED = 100;
+
+/** Candidates an enqueue hands to the script, best first: enough to survive a few stale ones. */
+const RANKED_CANDIDATES = 6;
+
+/** What the enqueue path has seen, for benchmarks and metrics. */
+export interface EnqueueCounters {
+  /** Ranked candidates the script found gone or changed (taken by a concurrent call). */
+  conflicts: number;
+  /** Matches made with other than the first ranked candidate. */
+  retries: number;
+  /** Window reads. */
+  windowReads: number;
 }
 
 type Reply = unknown[];
@@ -59,6 +80,8 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   /** The raw pair commit (for tests/tools): see lua COMMIT. */
   commitPair(a: string, versionA: string, b: string, versionB: string, sessionId: string, now: number): Promise<CommitResult>;
   readonly prefix: string;
+  /** Running totals of the enqueue path (benchmarks, metrics). */
+  readonly counters: Readonly<EnqueueCounters>;
 } {
   const { redis, config } = options;
   const prefix = keyPrefix(options.namespace ?? "q");
@@ -77,6 +100,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     steps,
   ];
   const call = (name: ScriptName, now: number, ...args: (string | number)[]) => scripts[name](prefix, ...header(now), ...args);
+  const counters: EnqueueCounters = { conflicts: 0, retries: 0, windowReads: 0 };
 
   function enqueueOutcome(reply: Reply): EnqueueOutcome {
     switch (reply[0]) {
@@ -95,36 +119,37 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     return { kind: reply[0] === "created" ? "created" : "exists", session: sessionFrom(fieldsOf(reply[1])!) };
   }
 
-  async function readWindow(now: number): Promise<{ waiters: Waiter[]; tickets: Map<string, DecodedTicket> }> {
-    const ids = (await call("mmWindow", now)) as string[];
-    if (ids.length < 2) return { waiters: [], tickets: new Map() };
-    const values = await redis.hmget(key("tix"), ...ids);
-    const tickets = new Map<string, DecodedTicket>();
-    const waiters: Waiter[] = [];
-    ids.forEach((id, i) => {
-      const v = values[i];
-      if (!v) return;
-      const t = decodeTicket(v);
-      tickets.set(id, t);
-      waiters.push(waiterFrom(id, t));
-    });
-    return { waiters, tickets };
+  async function readWindow(now: number): Promise<WindowRead> {
+    counters.windowReads++;
+    const reply = (await call("mmWindow", now)) as string[];
+    const n = (reply.length - 1) / 2;
+    const entries: WindowEntry[] = [];
+    for (let i = 1; i <= n; i++) {
+      const ticket = reply[i + n];
+      if (ticket) entries.push(windowEntryFrom(reply[i]!, ticket));
+    }
+    return { newestScore: reply[0]!, entries };
   }
+  const snapshot = createWindowSnapshot(() => readWindow(Date.now()), config.window, options.windowMaxAgeMs ?? 5);
 
-  /** Exclusions and recent partners of the given users, for Node-side selection. */
+  /** Exclusions and recent pairs among the given users, for the sweep's Node-side pairing. */
   async function pairFilter(userIds: string[], now: number) {
     const pipe = redis.pipeline();
-    for (const id of userIds) {
-      pipe.smembers(key(`x:${id}`));
-      pipe.zrangebyscore(key(`r:${id}`), `(${now - config.rematchWindowMs}`, "+inf");
-    }
+    for (const id of userIds) pipe.smembers(key(`x:${id}`));
+    const pairs: string[] = [];
+    for (let i = 0; i < userIds.length; i++) for (let j = i + 1; j < userIds.length; j++) pairs.push(pairKey(userIds[i]!, userIds[j]!));
+    if (pairs.length) pipe.zmscore(key("met"), ...pairs);
     const replies = (await pipe.exec()) ?? [];
-    const blockedBy = new Map<string, Set<string>>();
+    const blocked = new Set<string>();
     userIds.forEach((id, i) => {
-      const set = new Set<string>([...((replies[2 * i]?.[1] as string[]) ?? []), ...((replies[2 * i + 1]?.[1] as string[]) ?? [])]);
-      blockedBy.set(id, set);
+      for (const other of (replies[i]?.[1] as string[]) ?? []) blocked.add(pairKey(id, other));
     });
-    return (a: string, b: string) => Boolean(blockedBy.get(a)?.has(b) || blockedBy.get(b)?.has(a));
+    const metAt = (replies[userIds.length]?.[1] as (string | null)[]) ?? [];
+    pairs.forEach((p, i) => {
+      const at = metAt[i];
+      if (at != null && now - Number(at) < config.rematchWindowMs) blocked.add(p);
+    });
+    return (a: string, b: string) => blocked.has(pairKey(a, b));
   }
 
   return {
@@ -132,9 +157,38 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     commitPair,
 
     async enqueue(userId, prefs, profile, now) {
-      const request = encodeRequest({ ...prefs, interests: normalizeInterests(prefs.interests) }, profile);
-      return enqueueOutcome((await call("mmEnqueue", now, userId, request, newSessionId())) as Reply);
+      const clean = { ...prefs, interests: normalizeInterests(prefs.interests) };
+      const request = encodeRequest(clean, profile);
+      const view = await snapshot.view();
+      // a waiting user keeps their place, so their relaxation counts from their first enqueue
+      const seeker = { userId, prefs: clean, since: view.entry(userId)?.since ?? now, seq: 0 };
+      const ranked = rankPartners(seeker, view.candidates, now, config, RANKED_CANDIDATES, (c) => snapshot.isClaimed(c.userId));
+      const first = ranked[0]?.partner.userId;
+      if (first) snapshot.claim(first);
+      let reply: Reply;
+      try {
+        const listed = ranked.flatMap((r) => [r.partner.userId, r.partner.version]);
+        reply = (await call("mmEnqueue", now, userId, request, newSessionId(), view.newestScore, ...listed)) as Reply;
+      } finally {
+        if (first) snapshot.release(first);
+      }
+      const outcome = enqueueOutcome(reply);
+      const stale = (reply[0] === "matched" ? reply[4] : reply[6]) as string[] | undefined;
+      if (stale?.length) {
+        counters.conflicts += stale.length;
+        snapshot.remove(stale);
+      }
+      if (outcome.kind === "matched") {
+        snapshot.remove([outcome.session.a.userId, outcome.session.b.userId]);
+        if (outcome.created && first !== (outcome.session.a.userId === userId ? outcome.session.b.userId : outcome.session.a.userId)) counters.retries++;
+      } else if (outcome.kind === "waiting") {
+        const version = String(reply[3]);
+        snapshot.upsert({ userId, prefs: clean, version, since: Number(reply[4]), seq: Number(version) % QUEUE_SCORE_SCALE });
+      }
+      return outcome;
     },
+
+    counters,
 
     async unannounced(before, limit) {
       const [startIds, endIds] = await Promise.all([
@@ -161,7 +215,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async cancel(userId) {
-      return Number(await call("mmCancel", Date.now(), userId)) === 1;
+      const removed = Number(await call("mmCancel", Date.now(), userId)) === 1;
+      snapshot.remove([userId]);
+      return removed;
     },
 
     async sweep(now) {
@@ -169,30 +225,24 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
         const got = await redis.set(key(`sweep:${Math.floor(now / 1000)}`), "1", "PX", 5000, "NX");
         if (got === null) return [];
       }
-      const { waiters, tickets } = await readWindow(now);
-      if (waiters.length < 2) return [];
+      const { entries } = await readWindow(now);
+      if (entries.length < 2) return [];
       const blocked = await pairFilter(
-        waiters.map((w) => w.userId),
+        entries.map((w) => w.userId),
         now,
       );
-      const pairs = pairUp(waiters, now, config, blocked);
+      const pairs = pairUp(entries, now, config, blocked);
       const results = await Promise.all(
-        pairs.map(({ seeker, pick }) =>
-          commitPair(
-            seeker.userId,
-            tickets.get(seeker.userId)!.version,
-            pick.partner.userId,
-            tickets.get(pick.partner.userId)!.version,
-            newSessionId(),
-            now,
-          ),
-        ),
+        pairs.map(({ seeker, pick }) => commitPair(seeker.userId, seeker.version, pick.partner.userId, pick.partner.version, newSessionId(), now)),
       );
-      return results.flatMap((r) => (r.kind === "created" ? [r.session] : []));
+      const created = results.flatMap((r) => (r.kind === "created" ? [r.session] : []));
+      snapshot.remove(created.flatMap((c) => [c.a.userId, c.b.userId]));
+      return created;
     },
 
     async skip(userId, now): Promise<SkipOutcome> {
       const reply = (await call("mmSkip", now, userId, newSessionId())) as Reply;
+      snapshot.invalidate(); // a re-queue or a match the snapshot cannot see
       if (reply[0] === "not_in_session") return { kind: "not_in_session" };
       const endedFields = fieldsOf(reply[2]);
       if (reply[0] === "cooldown") {
@@ -278,6 +328,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
         });
         if (stale.length < 500) break;
       }
+      snapshot.remove(result.droppedTickets);
+      // recent pairs older than the rematch window no longer matter
+      await redis.zremrangebyscore(key("met"), "-inf", now - config.rematchWindowMs);
       return result;
     },
 
@@ -301,7 +354,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
         .zcard(key("q"))
         .hgetall(key("moods"))
         .zcard(key("live"))
-        .lrange(key("waits"), 0, -1)
+        .lrange(key("waits"), 0, WAITS_SAMPLED - 1)
         .exec()) ?? []) as [unknown, unknown][];
       const counts = (moods ?? {}) as Record<string, string>;
       const byMood = Object.fromEntries(MOODS.map((m, i) => [m, Math.max(0, Number(counts[String(i)] ?? 0))])) as Record<Mood, number>;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MOODS } from "@/lib/schemas";
-import { applyWindow, moodCompatible, normalizeInterests, pairScore, pairUp, pickPartner, type Waiter } from "./select";
+import { applyWindow, moodCompatible, normalizeInterests, pairScore, pairUp, pickPartner, rankPartners, type Waiter } from "./select";
 
 const w = (userId: string, p: Partial<Waiter["prefs"]> = {}, since = 0, seq = 0): Waiter => ({
   userId,
@@ -54,6 +54,43 @@ describe("pickPartner", () => {
   it("never picks itself or a blocked user", () => {
     const seeker = w("s");
     expect(pickPartner(seeker, [w("s"), w("x")], 0, cfg, (a, b) => a === "s" && b === "x")).toBeNull();
+  });
+});
+
+describe("rankPartners", () => {
+  it("lists the best few, best first, ties in FIFO order, skipping excluded candidates", () => {
+    const seeker = w("s", { mood: "chill", mode: "any", interests: ["a", "b"] }, 100);
+    const queue = [
+      w("c1", { mood: "fire", mode: "any" }, 1),
+      w("c2", { mood: "chill", mode: "any" }, 2),
+      w("c3", { mood: "fire", mode: "any", interests: ["b"] }, 3),
+      w("c4", { mood: "chill", mode: "any", interests: ["a", "b"] }, 4),
+      w("c5", { mood: "fire", mode: "any", interests: ["a"] }, 5),
+    ];
+    const ids = (k: number, skip = (_: Waiter) => false) => rankPartners(seeker, queue, 100, cfg, k, skip).map((p) => p.partner.userId);
+    expect(ids(5)).toEqual(["c4", "c3", "c5", "c2", "c1"]);
+    expect(ids(2)).toEqual(["c4", "c3"]);
+    expect(ids(2, (c) => c.userId === "c4")).toEqual(["c3", "c5"]);
+    expect(rankPartners(seeker, queue, 100, cfg, 1, never)[0]).toMatchObject({ score: 2.5, common: ["a", "b"] });
+  });
+  it("agrees with pickPartner on its first choice for any queue", () => {
+    const waiter = fc.record({
+      mood: fc.constantFrom(...MOODS),
+      mode: fc.constantFrom("same_mood" as const, "any" as const),
+      interests: fc.uniqueArray(fc.constantFrom("a", "b", "c", "d"), { maxLength: 3 }),
+      since: fc.integer({ min: 0, max: 20_000 }),
+    });
+    fc.assert(
+      fc.property(waiter, fc.array(waiter, { maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (s, rest, k) => {
+        const seeker = w("s", s, s.since);
+        const queue = rest.map((x, i) => w(`c${i}`, x, x.since, i)).sort((a, b) => a.since - b.since || a.seq - b.seq);
+        const ranked = rankPartners(seeker, queue, 25_000, cfg, k, (c) => c.userId === "c0");
+        const pick = pickPartner(seeker, queue, 25_000, cfg, (_, b) => b === "c0");
+        expect(ranked[0]?.partner.userId ?? null).toBe(pick?.partner.userId ?? null);
+        expect(ranked.length).toBeLessThanOrEqual(k);
+        for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.score).toBeLessThanOrEqual(ranked[i - 1]!.score);
+      }),
+    );
   });
 });
 

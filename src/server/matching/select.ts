@@ -3,9 +3,10 @@ import { MOODS } from "@/lib/schemas";
 import type { MatchConfig, Preferences } from "./types";
 
 /**
- * Pure matching rules (DESIGN.md §5), shared by the in-process driver and the Redis driver's
- * sweep. The Redis enqueue path evaluates the same rules inside Lua (lua/scripts.ts); the
- * contract suite runs identical scenarios against both so the two cannot drift apart.
+ * Pure matching rules (DESIGN.md §5), shared by the in-process driver and the Redis driver (its
+ * enqueue ranking and its sweep). The Redis scripts re-check the same rules inside Lua
+ * (lua/scripts.ts); the contract suite runs identical scenarios against both drivers so the
+ * two cannot drift apart.
  */
 
 /** What selection needs to know about a waiting ticket. */
@@ -75,10 +76,38 @@ export interface PartnerPick {
 }
 
 /**
- * Best partner for `seeker` among `candidates` (which must be in FIFO order): highest score, ties
- * to the earliest enqueued. Never the seeker itself, never a blocked/recent pair, never a pair the
- * mood rule refuses.
+ * The `limit` best partners for `seeker` among `candidates` (which must be in FIFO order), best
+ * first: highest score, ties to the earliest enqueued. Never the seeker itself, never a candidate
+ * `excluded` refuses, never a pair the mood rule refuses. One pass; stops early once the list is
+ * full of candidates nobody later can beat.
  */
+export function rankPartners<W extends Waiter>(
+  seeker: Waiter,
+  candidates: Iterable<W>,
+  now: number,
+  config: Pick<MatchConfig, "relaxMoodAfterMs">,
+  limit: number,
+  excluded: (candidate: W) => boolean,
+): (PartnerPick & { partner: W })[] {
+  const ranked: { partner: W; score: number }[] = [];
+  const ceiling = maxScore(seeker.prefs);
+  const mine = new Set(seeker.prefs.interests);
+  const realMood = seeker.prefs.mood !== "random";
+  for (const c of candidates) {
+    if (c.userId === seeker.userId || !moodCompatible(seeker, c, now, config.relaxMoodAfterMs) || excluded(c)) continue;
+    let score = realMood && c.prefs.mood === seeker.prefs.mood ? SAME_MOOD_BONUS : 0;
+    for (const i of c.prefs.interests) if (mine.has(i)) score++;
+    if (ranked.length === limit && score <= ranked[limit - 1]!.score) continue;
+    let at = ranked.length;
+    while (at > 0 && ranked[at - 1]!.score < score) at--;
+    ranked.splice(at, 0, { partner: c, score });
+    if (ranked.length > limit) ranked.pop();
+    if (ranked.length === limit && ranked[limit - 1]!.score >= ceiling) break;
+  }
+  return ranked.map((r) => ({ ...r, common: commonInterests(seeker.prefs.interests, r.partner.prefs.interests) }));
+}
+
+/** Best partner for `seeker` among FIFO-ordered `candidates` (see rankPartners), or null. */
 export function pickPartner(
   seeker: Waiter,
   candidates: Iterable<Waiter>,
@@ -86,19 +115,7 @@ export function pickPartner(
   config: Pick<MatchConfig, "relaxMoodAfterMs">,
   blocked: PairBlocked,
 ): PartnerPick | null {
-  let best: PartnerPick | null = null;
-  const ceiling = maxScore(seeker.prefs);
-  for (const c of candidates) {
-    if (c.userId === seeker.userId) continue;
-    if (blocked(seeker.userId, c.userId)) continue;
-    if (!moodCompatible(seeker, c, now, config.relaxMoodAfterMs)) continue;
-    const { score, common } = pairScore(seeker.prefs, c.prefs);
-    if (best === null || score > best.score) {
-      best = { partner: c, score, common };
-      if (score >= ceiling) break; // nobody later can beat it, and FIFO favours this one
-    }
-  }
-  return best;
+  return rankPartners(seeker, candidates, now, config, 1, (c) => blocked(seeker.userId, c.userId))[0] ?? null;
 }
 
 /**
@@ -122,18 +139,17 @@ export function applyWindow<T>(ordered: T[], window: number): T[] {
  * Greedy pairing for a sweep: seekers in FIFO order each take their best remaining partner.
  * Returns the proposed pairs; the driver commits them (and skips the ones that conflict).
  */
-export function pairUp(
-  ordered: Waiter[],
+export function pairUp<W extends Waiter>(
+  ordered: W[],
   now: number,
   config: Pick<MatchConfig, "relaxMoodAfterMs">,
   blocked: PairBlocked,
-): { seeker: Waiter; pick: PartnerPick }[] {
+): { seeker: W; pick: PartnerPick & { partner: W } }[] {
   const taken = new Set<string>();
-  const pairs: { seeker: Waiter; pick: PartnerPick }[] = [];
+  const pairs: { seeker: W; pick: PartnerPick & { partner: W } }[] = [];
   for (const seeker of ordered) {
     if (taken.has(seeker.userId)) continue;
-    const free = ordered.filter((c) => !taken.has(c.userId));
-    const pick = pickPartner(seeker, free, now, config, blocked);
+    const [pick] = rankPartners(seeker, ordered, now, config, 1, (c) => taken.has(c.userId) || blocked(seeker.userId, c.userId));
     if (!pick) continue;
     taken.add(seeker.userId);
     taken.add(pick.partner.userId);

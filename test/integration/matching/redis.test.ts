@@ -47,4 +47,44 @@ describe("redis driver specifics", () => {
     const [r1, r2] = await Promise.all([one.sweep(20_000), two.sweep(20_000)]);
     expect(r1.length + r2.length).toBe(1);
   });
+
+  describe("enqueue ranks a window snapshot in Node; the script re-validates", () => {
+    const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
+    const fire = { mood: "fire" as const, interests: [], mode: "same_mood" as const };
+    const profile = (nickname: string) => ({ nickname, avatar: null });
+    function twoInstances() {
+      const namespace = uniqueNamespace("mm");
+      const config = matchConfig();
+      // snapshots that never expire on their own: only what the scripts see keeps them honest
+      const one = createRedisMatchStore({ redis, config, namespace, windowMaxAgeMs: 60_000 });
+      const two = createRedisMatchStore({ redis, config, namespace, windowMaxAgeMs: 60_000 });
+      onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+      return { one, two };
+    }
+
+    it("matches a ticket that arrived on another instance after this one read its window", async () => {
+      const { one, two } = twoInstances();
+      await two.enqueue("f", fire, profile("F"), 1000); // two reads its window now: only f
+      await one.enqueue("a", chill, profile("A"), 1001);
+      const out = await two.enqueue("b", chill, profile("B"), 1002);
+      expect(out).toMatchObject({ kind: "matched", created: true });
+      if (out.kind === "matched") expect([out.session.a.userId, out.session.b.userId].sort()).toEqual(["a", "b"]);
+    });
+
+    it("skips a ranked candidate another instance took, and never pairs anyone twice", async () => {
+      const { one, two } = twoInstances();
+      await one.enqueue("x", chill, profile("X"), 1000);
+      await one.enqueue("y", chill, profile("Y"), 1001).then((o) => expect(o.kind).toBe("matched")); // x–y
+      await one.enqueue("z", chill, profile("Z"), 1002);
+      await two.enqueue("f", fire, profile("F"), 1003); // two's snapshot: z, f
+      await one.enqueue("w", chill, profile("W"), 1004).then((o) => expect(o.kind).toBe("matched")); // one takes z
+      const out = await two.enqueue("v", chill, profile("V"), 1005); // two still ranks z first
+      expect(out).toMatchObject({ kind: "waiting", position: 2 });
+      expect(two.counters.conflicts).toBe(1);
+      const again = await two.enqueue("u", chill, profile("U"), 1006); // z is gone from two's copy now
+      expect(again.kind).toBe("matched");
+      if (again.kind === "matched") expect([again.session.a.userId, again.session.b.userId].sort()).toEqual(["u", "v"]);
+      expect(two.counters.conflicts).toBe(1);
+    });
+  });
 });
