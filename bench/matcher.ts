@@ -123,7 +123,7 @@ async function worker(args: WorkerArgs) {
   await sweeping; // a sweep still in flight must not hit a closed connection
   Object.assign(report, store.counters);
   await redis.quit();
-  process.send!({ report } satisfies FromWorker);
+  process.send!({ report } satisfies FromWorker, () => process.disconnect()); // exit cleanly (profiles are written at exit)
 }
 
 // ---------------------------------------------------------------- parent
@@ -163,7 +163,7 @@ async function run(processes: number, targetMatches: number) {
     for (let index = 0; index < processes; index++) {
       const args: WorkerArgs = { index, workers: processes, namespace, targetMatches: Math.ceil(targetMatches / processes), timeLimitMs: timeLimitMs(processes) };
       const child = fork(fileURLToPath(import.meta.url), ["worker", JSON.stringify(args)], {
-        execArgv: ["--import", "tsx", "--conditions=react-server"],
+        execArgv: ["--import", "tsx", "--conditions=react-server", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       });
       child.on("message", (m: FromWorker) => {
         if ("report" in m) {
