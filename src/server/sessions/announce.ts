@@ -47,15 +47,18 @@ export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor:
   await recordSessionEnded(deps.db, { ...startRecord(ended), endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy, activeAt: ended.activeAt });
   deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
+  await Promise.all(
+    [ended.a.userId, ended.b.userId].map((userId) => deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload)),
+  );
+  // Marked as soon as the users are told: a crash after this point must not make the reconciler
+  // tell them again. The room and presence cleanup below is best-effort; the cleanup cron
+  // deletes any `mm_*` room left without a live session.
+  await deps.store.markAnnounced("end", ended.id);
   await Promise.all([
-    ...[ended.a.userId, ended.b.userId].map((userId) =>
-      deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload),
-    ),
     // Deleting the room disconnects whoever is still in it; a missing room counts as done.
     deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room")),
     forgetRoomPresence(deps, ended).catch(() => {}),
   ]);
-  await deps.store.markAnnounced("end", ended.id);
 }
 
 /** How long a decision may stay unannounced before the reconciler takes over (normal: milliseconds). */
