@@ -132,24 +132,31 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   }
   const snapshot = createWindowSnapshot(() => readWindow(Date.now()), config.window, options.windowMaxAgeMs ?? 5);
 
-  /** Exclusions and recent pairs among the given users, for the sweep's Node-side pairing. */
-  async function pairFilter(userIds: string[], now: number) {
+  /**
+   * The sweep's pairing: `pairUp` in Node over the window, with exclusions read for the window's
+   * users and recent pairs looked up only for the pairs it proposes (a handful of rounds, each
+   * one ZMSCORE of at most window/2 pairs, instead of every pair of the window). COMMIT
+   * re-checks both anyway.
+   */
+  async function sweepPairs(entries: WindowEntry[], now: number) {
     const pipe = redis.pipeline();
-    for (const id of userIds) pipe.smembers(key(`x:${id}`));
-    const pairs: string[] = [];
-    for (let i = 0; i < userIds.length; i++) for (let j = i + 1; j < userIds.length; j++) pairs.push(pairKey(userIds[i]!, userIds[j]!));
-    if (pairs.length) pipe.zmscore(key("met"), ...pairs);
+    for (const e of entries) pipe.smembers(key(`x:${e.userId}`));
     const replies = (await pipe.exec()) ?? [];
     const blocked = new Set<string>();
-    userIds.forEach((id, i) => {
-      for (const other of (replies[i]?.[1] as string[]) ?? []) blocked.add(pairKey(id, other));
+    entries.forEach((e, i) => {
+      for (const other of (replies[i]?.[1] as string[]) ?? []) blocked.add(pairKey(e.userId, other));
     });
-    const metAt = (replies[userIds.length]?.[1] as (string | null)[]) ?? [];
-    pairs.forEach((p, i) => {
-      const at = metAt[i];
-      if (at != null && now - Number(at) < config.rematchWindowMs) blocked.add(p);
-    });
-    return (a: string, b: string) => blocked.has(pairKey(a, b));
+    const isBlocked = (a: string, b: string) => blocked.has(pairKey(a, b));
+    let pairs = pairUp(entries, now, config, isBlocked);
+    for (let round = 0; round < 4 && pairs.length > 0; round++) {
+      const proposed = pairs.map(({ seeker, pick }) => pairKey(seeker.userId, pick.partner.userId));
+      const metAt = await redis.zmscore(key("met"), ...proposed);
+      const recent = proposed.filter((_, i) => metAt[i] != null && now - Number(metAt[i]) < config.rematchWindowMs);
+      if (recent.length === 0) break;
+      for (const k of recent) blocked.add(k);
+      pairs = pairUp(entries, now, config, isBlocked);
+    }
+    return pairs;
   }
 
   return {
@@ -227,11 +234,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       }
       const { entries } = await readWindow(now);
       if (entries.length < 2) return [];
-      const blocked = await pairFilter(
-        entries.map((w) => w.userId),
-        now,
-      );
-      const pairs = pairUp(entries, now, config, blocked);
+      const pairs = await sweepPairs(entries, now);
       const results = await Promise.all(
         pairs.map(({ seeker, pick }) => commitPair(seeker.userId, seeker.version, pick.partner.userId, pick.partner.version, newSessionId(), now)),
       );

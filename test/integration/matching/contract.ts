@@ -107,6 +107,20 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect(later.map(members)).toEqual([["a", "c"]]);
     });
 
+    it("sweeps a waiting user past a recent partner to the next compatible one", async () => {
+      const store = await make({ rematchWindowMs: 3_600_000 });
+      await store.enqueue("a", prefs(), profile("A"), T0);
+      const s = sessionOf(await store.enqueue("b", prefs(), profile("B"), T0 + 1));
+      await store.endSession(s.id, "end", "a", T0 + 2);
+      await store.enqueue("a", prefs(), profile("A"), T0 + 3);
+      expect(await store.enqueue("b", prefs(), profile("B"), T0 + 4)).toMatchObject({ kind: "waiting" }); // recent pair
+      expect(await store.enqueue("c", prefs({ mood: "fire" }), profile("C"), T0 + 5)).toMatchObject({ kind: "waiting" }); // mood
+      // relaxed: a's first choice in FIFO order is b (recent), so a meets c and b waits on
+      const swept = await store.sweep(T0 + 30 * S);
+      expect(swept.map(members)).toEqual([["a", "c"]]);
+      expect((await store.getState("b", T0 + 30 * S)).status).toBe("waiting");
+    });
+
     it("relaxes same_mood only after both sides waited relaxMoodAfterMs; random and any are wildcards", async () => {
       const store = await make();
       await store.enqueue("a", prefs({ mood: "chill" }), profile("A"), T0);
