@@ -49,9 +49,10 @@ local ENDED_TTL = 3600000
 local WAITS_KEPT = 100
 
 local PAD_FIELD = '~pad~'
-local PAD = string.rep('-', 80)
 local function ticket_version(v) return string.match(v, '^%d%d(%d+)') end
 local function ticket_since(v) return tonumber(string.match(v, '^%d%d%d+,(%d+)')) end
+-- a ticket from a request: its version and since go after the two preference digits
+local function ticket_of(req, ver, since) return string.sub(req, 1, 2) .. ver .. ',' .. since .. string.sub(req, 3) end
 local function ticket_interests(v) return string.match(v, '^[^\30]*\30([^\30]*)') end
 -- the request a ticket was built from (the ticket minus its version and since)
 local function ticket_request(v) return string.sub(v, 1, 2) .. string.match(v, '^%d%d%d+,%d+(\30.*)$') end
@@ -96,11 +97,6 @@ local function common_of(seeker_ints, partner_ints)
   local out = {}
   for i in string.gmatch(seeker_ints, '[^\31]+') do if theirs[i] then out[#out + 1] = i end end
   return out
-end
-
-local function mood_ok(sm, sd, swaited, cm, cd, cwaited)
-  local agree = sm == cm or sm == RANDOM or cm == RANDOM
-  return (agree or sd == 1 or swaited >= RELAX) and (agree or cd == 1 or cwaited >= RELAX)
 end
 
 local function pair_score(sm, cm, ncommon)
@@ -316,11 +312,11 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   -- all reads are done: writes from here on
   redis.call('ZADD', P .. 'pres', 'GT', NOW, uid)
   if pick then
-    local tv = string.sub(req, 1, 2) .. '0,' .. since .. string.sub(req, 3)
+    local tv = ticket_of(req, 0, since) -- never stored: it only carries the preferences
     return { 'matched', sid, '1', write_session(sid, uid, tv, queued, pick.id, pick.v, pick.v, pick.score), stale }
   end
   local ver = redis.call('INCR', P .. 'seq')
-  local tv = string.sub(req, 1, 2) .. ver .. ',' .. since .. string.sub(req, 3)
+  local tv = ticket_of(req, ver, since)
   local score
   if queued then
     local old = queued
@@ -335,7 +331,7 @@ local function enqueue(uid, req, sid, listed, unseen_after)
     redis.call('HINCRBY', P .. 'moods', string.sub(tv, 1, 1), 1)
   end
   -- the pad only has to exist once per hash (it never leaves); re-assert it now and then
-  if ver % 64 == 1 then redis.call('HSETNX', P .. 'tix', PAD_FIELD, PAD) end
+  if ver % 64 == 1 then redis.call('HSETNX', P .. 'tix', PAD_FIELD, string.rep('-', 80)) end
   redis.call('HSET', P .. 'tix', uid, tv)
   local pos = position_of(uid)
   -- what Node needs to add this ticket to its window snapshot
@@ -373,13 +369,9 @@ if redis.call('SISMEMBER', P .. 'x:' .. a, b) == 1 or redis.call('SISMEMBER', P 
   return { 'conflict', 'excluded' }
 end
 if met_recently(a, b) then return { 'conflict', 'recent' } end
-local asince = ticket_since(av)
-local bsince = ticket_since(bv)
-local am, bm = string.byte(av, 1) - 48, string.byte(bv, 1) - 48
-if not mood_ok(am, string.byte(av, 2) - 48, NOW - asince, bm, string.byte(bv, 2) - 48, NOW - bsince) then
-  return { 'conflict', 'mood' }
-end
-local score = pair_score(am, bm, #common_of(ticket_interests(av), ticket_interests(bv)))
+-- the same mood rule and score as an enqueue's, from a's side
+local score = score_for(seeker_of(a, byte(av, 1) - 48, byte(av, 2) - 48, ticket_since(av), ticket_interests(av)), bv)
+if not score then return { 'conflict', 'mood' } end
 return { 'created', write_session(sid, a, av, av, b, bv, bv, score) }`;
 
 /** end(sessionId, reason, endedBy) → the ended session's fields, or nil when not live. */
