@@ -18,7 +18,7 @@ import { benchConfig } from "./lib/config";
 import { ensureBuilt } from "./lib/build";
 import { now } from "./lib/history";
 import { startBareNext } from "./lib/bare-next";
-import { checkInvariants } from "./lib/invariants";
+import { checkRun } from "./lib/invariants";
 import { appHeapUsed, measureIdleStreams, mintSessionCookie, openIdleStream, openMany, startBareSseServer, type IdleStream } from "./lib/memory";
 import { matchesPerSecond, matchLatency, requestRates, waitReport, type PhaseWindow } from "./lib/metrics";
 import { readRecords } from "./lib/records";
@@ -172,15 +172,10 @@ async function main() {
     await sleep(2_500);
     await Promise.all(world.users.map((u) => u.closeStream()));
     idle.splice(0).forEach((s) => s.close());
-    records = await readRecords(stack.db.url);
-    const invariants = await checkInvariants({
-      history: world.history,
-      sessions: records.sessions,
-      blocks: records.blocks,
-      nicknames,
-      redis: { client: stack.redis, namespace: stack.namespace },
-      final: true,
-    });
+    const run = { databaseUrl: stack.db.url, redis: stack.redis, namespace: stack.namespace, history: world.history, nicknames };
+    const checked = await checkRun(run, true);
+    records = checked.records;
+    const invariants = checked.result;
 
     const pacedMatches = matchesPerSecond(records.sessions, pacedWindow);
     const pacedLatency = matchLatency(world.history, pacedWindow);

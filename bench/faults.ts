@@ -17,7 +17,7 @@
 import Redis from "ioredis";
 import { benchConfig } from "./lib/config";
 import { ensureBuilt } from "./lib/build";
-import { checkInvariants, type CheckResult } from "./lib/invariants";
+import { checkRun, type CheckResult } from "./lib/invariants";
 import { startPrivateRedis } from "./lib/private-redis";
 import { readRecords } from "./lib/records";
 import { conditions, log, writeResult } from "./lib/report";
@@ -80,15 +80,7 @@ async function main() {
         await inBatches(world.users, 24, (u) => u.endNow());
         await sleep(2_500);
       }
-      const records = await readRecords(s.db.url);
-      const result = await checkInvariants({
-        history: world.history,
-        sessions: records.sessions,
-        blocks: records.blocks,
-        nicknames,
-        redis: { client: s.redis, namespace: s.namespace },
-        final,
-      });
+      const { result } = await checkRun({ databaseUrl: s.db.url, redis: s.redis, namespace: s.namespace, history: world.history, nicknames }, final);
       const fresh = result.all.filter((v) => !reported.has(v));
       fresh.forEach((v) => reported.add(v));
       return { ...result, fresh };

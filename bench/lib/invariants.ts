@@ -14,7 +14,7 @@ import { END_REASONS } from "@/lib/schemas";
 import { checkRedisInvariants } from "@/server/matching/invariants";
 import { keyPrefix } from "@/server/matching/redis-store";
 import type { History } from "./history";
-import type { BlockRow, SessionRow } from "./records";
+import { readRecords, type BlockRow, type SessionRow } from "./records";
 
 export interface CheckInput {
   history: History;
@@ -35,6 +35,23 @@ export interface CheckResult {
   examples: Record<string, string[]>;
   /** Every violation as `check: detail` (to tell new ones from ones already reported). */
   all: string[];
+}
+
+/** Reads the run's Postgres record and checks it against the history and the live Redis state. */
+export async function checkRun(
+  run: { databaseUrl: string; redis: Redis; namespace: string; history: History; nicknames: Map<string, string> },
+  final: boolean,
+): Promise<{ records: Awaited<ReturnType<typeof readRecords>>; result: CheckResult }> {
+  const records = await readRecords(run.databaseUrl);
+  const result = await checkInvariants({
+    history: run.history,
+    sessions: records.sessions,
+    blocks: records.blocks,
+    nicknames: run.nicknames,
+    redis: { client: run.redis, namespace: run.namespace },
+    final,
+  });
+  return { records, result };
 }
 
 /** Resyncs that follow a failed request are expected (the client did not know the outcome). */
