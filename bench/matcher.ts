@@ -44,6 +44,8 @@ interface WorkerReport {
   conflicts: number;
   retries: number;
   windowReads: number;
+  /** CPU time this worker used (user + system), µs. */
+  cpuUsec: number;
 }
 type ToWorker = { free: string } | { stop: true };
 type FromWorker = { free: string; owner: number } | { report: WorkerReport } | { ready: true };
@@ -58,7 +60,7 @@ async function worker(args: WorkerArgs) {
   const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
   const store = createRedisMatchStore({ redis, config, namespace: args.namespace });
   const idle: string[] = Array.from({ length: USERS_PER_WORKER }, (_, i) => userId(args.index, i));
-  const report: WorkerReport = { matches: 0, sweepMatches: 0, enqueues: 0, commitLatenciesMs: [], pairs: [], elapsedMs: 0, errors: 0, conflicts: 0, retries: 0, windowReads: 0 };
+  const report: WorkerReport = { matches: 0, sweepMatches: 0, enqueues: 0, commitLatenciesMs: [], pairs: [], elapsedMs: 0, errors: 0, conflicts: 0, retries: 0, windowReads: 0, cpuUsec: 0 };
   let stopped = false;
   const free = (u: string) => {
     if (ownerOf(u) === args.index) idle.push(u);
@@ -69,6 +71,7 @@ async function worker(args: WorkerArgs) {
     else stopped = true;
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const done = () => stopped || report.matches >= args.targetMatches || performance.now() - started > args.timeLimitMs;
 
   let sweeping: Promise<void> = Promise.resolve();
@@ -119,6 +122,8 @@ async function worker(args: WorkerArgs) {
   }
   await Promise.all(Array.from({ length: LANES }, lane));
   report.elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  report.cpuUsec = cpu.user + cpu.system;
   clearInterval(sweeper);
   await sweeping; // a sweep still in flight must not hit a closed connection
   Object.assign(report, store.counters);
@@ -136,7 +141,10 @@ function percentile(sorted: number[], p: number) {
 async function scriptStats(redis: Redis) {
   const info = await redis.info("commandstats");
   const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(info);
-  return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0) };
+  // the server's own CPU time (commandstats usec is wall time, which includes being descheduled)
+  const cpu = await redis.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
+  return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0), cpuUsec: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6 };
 }
 
 async function run(processes: number, targetMatches: number) {
@@ -213,6 +221,10 @@ async function run(processes: number, targetMatches: number) {
     commitP50Ms: Number(percentile(latencies, 50).toFixed(3)),
     commitP99Ms: Number(percentile(latencies, 99).toFixed(3)),
     serverUsecPerScript: scriptCalls ? Number(((after.usec - before.usec) / scriptCalls).toFixed(1)) : 0,
+    scriptsPerMatch: matches ? Number((scriptCalls / matches).toFixed(2)) : 0,
+    // CPU per match: the Redis server (all its work, other clients included) and the workers
+    redisCpuUsecPerMatch: matches ? Math.round((after.cpuUsec - before.cpuUsec) / matches) : 0,
+    clientCpuUsecPerMatch: matches ? Math.round(reports.reduce((s, r) => s + r.cpuUsec, 0) / matches) : 0,
     // ranked candidates found taken by a concurrent call / matches made with a later choice
     conflicts: reports.reduce((s, r) => s + r.conflicts, 0),
     retries: reports.reduce((s, r) => s + r.retries, 0),
@@ -234,14 +246,16 @@ async function run(processes: number, targetMatches: number) {
 async function main() {
   if (process.argv[2] === "worker") return worker(JSON.parse(process.argv[3]!) as WorkerArgs);
   const runs = [];
+  const only = process.env.BENCH_PROCESSES ? Number(process.env.BENCH_PROCESSES) : null;
   for (const [processes, target] of [
     [1, 50_000],
     [2, 110_000],
   ] as const) {
+    if (only !== null && processes !== only) continue;
     const r = await run(processes, target);
     console.log(
       `${processes} process(es): ${r.matches} matches in ${r.elapsedMs} ms → ${r.matchesPerSecond}/s; commit p50 ${r.commitP50Ms} ms, p99 ${r.commitP99Ms} ms (client side); ` +
-        `${r.serverUsecPerScript} µs per script in Redis; conflicts ${r.conflicts}, retries ${r.retries}, errors ${r.errors}; violations ${r.violations}`,
+        `${r.serverUsecPerScript} µs per script in Redis (${r.scriptsPerMatch} per match); CPU per match: Redis ${r.redisCpuUsecPerMatch} µs, clients ${r.clientCpuUsecPerMatch} µs; conflicts ${r.conflicts}, retries ${r.retries}, errors ${r.errors}; violations ${r.violations}`,
     );
     runs.push(r);
   }

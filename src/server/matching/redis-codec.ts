@@ -62,7 +62,7 @@ export function decodeTicket(v: string): DecodedTicket {
   return { version, since, prefs, profile: JSON.parse(v.slice(v.indexOf(FIELD, v.indexOf(FIELD) + 1) + 1)) as Profile };
 }
 
-/** The member of `met` for a pair: both ids in order (the Lua pair_key). */
+/** The member of `bar` (barred pairs) for a pair: both ids in order (the Lua pair_key). */
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a}${ITEM}${b}` : `${b}${ITEM}${a}`;
 }

@@ -2,7 +2,8 @@ import "server-only";
 import type { Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { ACTIVATE, CANCEL, COMMIT, END, ENQUEUE, EXPIRE_USER, PRIME, SKIP, WINDOW } from "./lua/scripts";
+import { ACTIVATE, BATCH, CANCEL, COMMIT, EXPIRE_USER, PRIME, SKIP, WINDOW } from "./lua/scripts";
+import { createGroupCommit } from "./group-commit";
 import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, fieldsOf, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
 import { newSessionId } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
@@ -14,8 +15,9 @@ import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConf
  * Cluster slot per namespace. Every state change is one Lua script (lua/scripts.ts). Enqueue
  * ranks the candidates of a per-process window snapshot in Node (window-snapshot.ts, select.ts)
  * and hands the best few to the script, which re-validates them against the live tickets, also
- * considers arrivals the snapshot has not seen, and commits in the same atomic step. Sweep
- * selects in Node and commits each pair with the re-validating, replay-safe COMMIT script.
+ * considers arrivals the snapshot has not seen, and commits in the same atomic step. Enqueues
+ * and ends of one event-loop turn share one BATCH script (group-commit.ts). Sweep selects in
+ * Node and commits each pair with the re-validating, replay-safe COMMIT script.
  */
 
 export interface RedisMatchStoreOptions {
@@ -35,6 +37,12 @@ const WAITS_SAMPLED = 100;
 /** Candidates an enqueue hands to the script, best first: enough to survive a few stale ones. */
 const RANKED_CANDIDATES = 6;
 
+/** Times the sweep may redo its pairing without the barred pairs it proposed. */
+const SWEEP_ROUNDS = 6;
+
+/** One operation of a BATCH script (see lua/scripts.ts): an enqueue ("E") or an end ("X"). */
+type BatchOp = (string | number)[];
+
 /** What the enqueue path has seen, for benchmarks and metrics. */
 export interface EnqueueCounters {
   /** Ranked candidates the script found gone or changed (taken by a concurrent call). */
@@ -49,9 +57,8 @@ type Reply = unknown[];
 type ScriptCall = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
 
 const SCRIPTS = {
-  mmEnqueue: ENQUEUE,
+  mmBatch: BATCH,
   mmCommit: COMMIT,
-  mmEnd: END,
   mmSkip: SKIP,
   mmActivate: ACTIVATE,
   mmCancel: CANCEL,
@@ -101,6 +108,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   ];
   const call = (name: ScriptName, now: number, ...args: (string | number)[]) => scripts[name](prefix, ...header(now), ...args);
   const counters: EnqueueCounters = { conflicts: 0, retries: 0, windowReads: 0 };
+  const batch = createGroupCommit<BatchOp, unknown>(async (ops, now) => (await call("mmBatch", now, ...ops.flat())) as unknown[]);
 
   function enqueueOutcome(reply: Reply): EnqueueOutcome {
     switch (reply[0]) {
@@ -133,28 +141,22 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   const snapshot = createWindowSnapshot(() => readWindow(Date.now()), config.window, options.windowMaxAgeMs ?? 5);
 
   /**
-   * The sweep's pairing: `pairUp` in Node over the window, with exclusions read for the window's
-   * users and recent pairs looked up only for the pairs it proposes (a handful of rounds, each
-   * one ZMSCORE of at most window/2 pairs, instead of every pair of the window). COMMIT
-   * re-checks both anyway.
+   * The sweep's pairing: `pairUp` in Node over the window, with the barred pairs (excluded or met
+   * recently) looked up only for the pairs it proposes and the pairing redone without them: a
+   * few rounds, each one ZMSCORE of at most window/2 pairs, instead of every pair of the window
+   * (20,000 for a full one). COMMIT re-checks anyway.
    */
   async function sweepPairs(entries: WindowEntry[], now: number) {
-    const pipe = redis.pipeline();
-    for (const e of entries) pipe.smembers(key(`x:${e.userId}`));
-    const replies = (await pipe.exec()) ?? [];
-    const blocked = new Set<string>();
-    entries.forEach((e, i) => {
-      for (const other of (replies[i]?.[1] as string[]) ?? []) blocked.add(pairKey(e.userId, other));
-    });
-    const isBlocked = (a: string, b: string) => blocked.has(pairKey(a, b));
-    let pairs = pairUp(entries, now, config, isBlocked);
-    for (let round = 0; round < 4 && pairs.length > 0; round++) {
+    const barred = new Set<string>();
+    const isBarred = (a: string, b: string) => barred.has(pairKey(a, b));
+    let pairs = pairUp(entries, now, config, isBarred);
+    for (let round = 0; round < SWEEP_ROUNDS && pairs.length > 0; round++) {
       const proposed = pairs.map(({ seeker, pick }) => pairKey(seeker.userId, pick.partner.userId));
-      const metAt = await redis.zmscore(key("met"), ...proposed);
-      const recent = proposed.filter((_, i) => metAt[i] != null && now - Number(metAt[i]) < config.rematchWindowMs);
-      if (recent.length === 0) break;
-      for (const k of recent) blocked.add(k);
-      pairs = pairUp(entries, now, config, isBlocked);
+      const at = await redis.zmscore(key("bar"), ...proposed);
+      const found = proposed.filter((_, i) => at[i] != null && now - Number(at[i]) < config.rematchWindowMs);
+      if (found.length === 0) break;
+      for (const k of found) barred.add(k);
+      pairs = pairUp(entries, now, config, isBarred);
     }
     return pairs;
   }
@@ -175,12 +177,12 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       let reply: Reply;
       try {
         const listed = ranked.flatMap((r) => [r.partner.userId, r.partner.version]);
-        reply = (await call("mmEnqueue", now, userId, request, newSessionId(), view.newestScore, ...listed)) as Reply;
+        reply = (await batch.run(["E", userId, request, newSessionId(), view.newestScore, ranked.length, ...listed], now)) as Reply;
       } finally {
         if (first) snapshot.release(first);
       }
       const outcome = enqueueOutcome(reply);
-      const stale = (reply[0] === "matched" ? reply[4] : reply[6]) as string[] | undefined;
+      const stale = (reply[0] === "matched" ? reply[4] : reply[5]) as string[] | undefined;
       if (stale?.length) {
         counters.conflicts += stale.length;
         snapshot.remove(stale);
@@ -255,7 +257,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async endSession(sessionId, reason, endedBy, now): Promise<EndedSession | null> {
-      const f = fieldsOf(await call("mmEnd", now, sessionId, reason, endedBy ?? ""));
+      const f = fieldsOf(await batch.run(["X", sessionId, reason, endedBy ?? ""], now));
       return f ? endedSessionFrom(f) : null;
     },
 
@@ -332,13 +334,13 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
         if (stale.length < 500) break;
       }
       snapshot.remove(result.droppedTickets);
-      // recent pairs older than the rematch window no longer matter
-      await redis.zremrangebyscore(key("met"), "-inf", now - config.rematchWindowMs);
+      // recent pairs older than the rematch window no longer matter (exclusions are +inf: kept)
+      await redis.zremrangebyscore(key("bar"), "-inf", now - config.rematchWindowMs);
       return result;
     },
 
     async exclude(a, b) {
-      await redis.multi().sadd(key(`x:${a}`), b).sadd(key(`x:${b}`), a).exec();
+      await redis.zadd(key("bar"), "+inf", pairKey(a, b));
     },
 
     async prime(userId, data) {

@@ -2,18 +2,25 @@
  * Lua for the Redis driver. Every script gets KEYS[1] = the namespace prefix `mm:{<ns>}:` and
  * derives its keys from it, so all of them hash to the namespace's one Cluster slot. ARGV[1..8]
  * are the clock and the config (see redis-store.ts `header`); ARGV[9..] are per script.
- * Each redis.call costs ~1–2 µs here, so the hot scripts are written to make as few as they can
- * (multi-field HDEL/ZREM/HMGET, replies built from what was written instead of re-read).
+ *
+ * Group commit: enqueues and ends travel in BATCH scripts (one per event-loop turn and process),
+ * and every script works on a read cache with buffered writes (the "state" section below): the
+ * operations of a batch run one after another, each seeing the ones before it, and the writes go
+ * out at the end as one multi-member command per key. A redis.call costs 1–5 µs here, so this is
+ * where the time goes; see instructions/matching.md for the figures.
  *
  * Rules mirrored from select.ts: window = whole queue if ≤ W else oldest ⌈W/2⌉ + newest ⌊W/2⌋;
  * both sides must accept the mood; score = common interests + 0.5 for the same non-random mood;
- * ties to the earliest enqueued. Every script validates all it relies on before its first write.
+ * ties to the earliest enqueued. Every operation validates all it relies on before it records a
+ * write, so an operation that is refused changes nothing.
  *
  * Encodings (chosen so the candidate scan needs no JSON):
  *   request            = <moodDigit><modeDigit>\30<interests, each followed by \31, led by \31>\30<profile JSON>
  *                        (kept on the session as aq/bq: skip re-queues with it)
  *   ticket   tix[uid]  = <moodDigit><modeDigit><version>,<since>\30<interests>\30<profile JSON>
- *   met      ZSET      = member <lower id>\31<higher id>, score = when the pair met (one lookup per pair)
+ *   bar      ZSET      = pairs that may not be matched: member <lower id>\31<higher id>, score =
+ *                        when the pair met (barred for the rematch window) or +inf (excluded:
+ *                        block/report). One lookup answers both rules, both ways.
  *   (since lives in the ticket: ZRANGE WITHSCORES costs ~10x more than plain ZRANGE; `tix` holds a
  *   long pad field so it is never a listpack, whose HMGET is O(n) per field)
  *   queue    q         = score since*1024 + version%1024 (FIFO inside one millisecond)
@@ -21,19 +28,13 @@
 
 const LIBRARY = String.raw`
 local P = KEYS[1]
+local call = redis.call
 -- The store's clock never runs backwards: a call whose time was taken before a concurrent call
 -- that has already run (another instance, a queued command) uses that later time, so records
 -- keep their order (a session never starts before its user's previous one ended).
 local NOW = tonumber(ARGV[1])
-local LAST = tonumber(redis.call('GET', P .. 'clock') or '0')
+local LAST = tonumber(call('GET', P .. 'clock') or '0')
 if LAST > NOW then NOW = LAST end
--- every write that records a time moves the clock (only when it advances: one SET per ms at most)
-local function advance_clock()
-  if NOW > LAST then
-    redis.call('SET', P .. 'clock', NOW)
-    LAST = NOW
-  end
-end
 local WINDOW = tonumber(ARGV[2])
 local RELAX = tonumber(ARGV[3])
 local REMATCH = tonumber(ARGV[4])
@@ -47,8 +48,223 @@ local RANDOM = 4
 local BONUS = 0.5
 local ENDED_TTL = 3600000
 local WAITS_KEPT = 100
+local FRESH_MAX = 8
+local NOW_S = tostring(NOW)
 
-local PAD_FIELD = '~pad~'
+local K_TIX, K_Q, K_CUR, K_CD, K_MOODS = P .. 'tix', P .. 'q', P .. 'cur', P .. 'cd', P .. 'moods'
+local K_LIVE, K_BAR, K_PRES = P .. 'live', P .. 'bar', P .. 'pres'
+
+-- ---------------------------------------------------------------- state: cached reads, buffered writes
+-- H/Z hold what this script knows of a hash field / sorted-set member: a value, false (known
+-- absent) or nil (not read yet). Writes update them and are remembered in the *_DIRTY tables;
+-- flush() sends them as one HSET/HDEL/ZADD/ZREM per key. Anything that reads the queue's order
+-- (ZRANGE, ZRANK) flushes first.
+local H, H_DIRTY, H_FULL = {}, {}, {}
+local Z, Z_DIRTY, Z_GT = {}, {}, {}
+local INCRS, EXPIRES, PUSHES = {}, {}, {}
+local SEQ, SEQ_DIRTY, PAD = nil, false, false
+-- set by writes that record a time (a session's start or end): they move the store's clock
+local STAMPED = false
+local DIRTY = false
+local Q_ADDED = {}   -- members this script added to the queue, oldest first (newer than any stored)
+local FRESH = {}     -- unseen_after → stored queue members newer than it, newest first
+local POSITIONS = {} -- waiting replies whose queue position is filled in after the flush
+
+local function tab(t, k)
+  local v = t[k]
+  if v == nil then v = {}; t[k] = v end
+  return v
+end
+
+local function hget(k, f)
+  local c = tab(H, k)
+  local v = c[f]
+  if v == nil then v = call('HGET', k, f); c[f] = v end
+  return v or nil
+end
+
+-- one HMGET for the fields not known yet
+local function hprefetch(k, fields)
+  local c = tab(H, k)
+  local need, asked = {}, {}
+  for i = 1, #fields do
+    local f = fields[i]
+    if c[f] == nil and not asked[f] then asked[f] = true; need[#need + 1] = f end
+  end
+  if #need == 0 then return end
+  local vals = call('HMGET', k, unpack(need))
+  for i = 1, #need do c[need[i]] = vals[i] end
+end
+
+local function hset(k, f, v)
+  tab(H, k)[f] = v
+  tab(H_DIRTY, k)[f] = true
+  DIRTY = true
+end
+
+local function hdel(k, f)
+  tab(H, k)[f] = false
+  tab(H_DIRTY, k)[f] = true
+  DIRTY = true
+end
+
+-- the whole hash as field → value (false for a deleted field)
+local function hgetall(k)
+  local c = tab(H, k)
+  if not H_FULL[k] then
+    local flat = call('HGETALL', k)
+    for i = 1, #flat, 2 do
+      if c[flat[i]] == nil then c[flat[i]] = flat[i + 1] end
+    end
+    H_FULL[k] = true
+  end
+  return c
+end
+
+-- a field map as HGETALL's flat reply
+local function flat(c)
+  local out = {}
+  for f, v in pairs(c) do
+    if v then out[#out + 1] = f; out[#out + 1] = v end
+  end
+  return out
+end
+
+local function hincr(k, f, n)
+  local c = tab(INCRS, k)
+  c[f] = (c[f] or 0) + n
+  DIRTY = true
+end
+
+local function zscore(k, m)
+  local c = tab(Z, k)
+  local v = c[m]
+  if v == nil then
+    v = call('ZSCORE', k, m)
+    v = v and tonumber(v) or false
+    local gt = Z_GT[k] and Z_GT[k][m]
+    if gt then
+      -- a pending ZADD GT onto a value not read before: now both are known
+      if not v or gt > v then v = gt end
+      Z_GT[k][m] = nil
+      tab(Z_DIRTY, k)[m] = 'set'
+    end
+    c[m] = v
+  end
+  return v or nil
+end
+
+-- one ZMSCORE for the members not known yet
+local function zprefetch(k, members)
+  local c = tab(Z, k)
+  local need, asked = {}, {}
+  for i = 1, #members do
+    local m = members[i]
+    if c[m] == nil and not (Z_GT[k] and Z_GT[k][m]) and not asked[m] then asked[m] = true; need[#need + 1] = m end
+  end
+  if #need == 0 then return end
+  local vals = call('ZMSCORE', k, unpack(need))
+  for i = 1, #need do c[need[i]] = vals[i] and tonumber(vals[i]) or false end
+end
+
+local function zadd(k, score, m)
+  tab(Z, k)[m] = score
+  tab(Z_DIRTY, k)[m] = 'set'
+  if Z_GT[k] then Z_GT[k][m] = nil end
+  DIRTY = true
+end
+
+-- ZADD GT: never lowers the member's score
+local function zadd_gt(k, score, m)
+  local c = tab(Z, k)
+  local v = c[m]
+  if v == nil then
+    local g = tab(Z_GT, k)
+    if not g[m] or score > g[m] then g[m] = score end
+    DIRTY = true
+  elseif v == false or score > v then
+    zadd(k, score, m)
+  end
+end
+
+local function zrem(k, m)
+  tab(Z, k)[m] = false
+  tab(Z_DIRTY, k)[m] = 'del'
+  if Z_GT[k] then Z_GT[k][m] = nil end
+  DIRTY = true
+end
+
+local function next_seq()
+  if SEQ == nil then SEQ = tonumber(call('GET', P .. 'seq') or '0') end
+  SEQ = SEQ + 1
+  SEQ_DIRTY = true
+  DIRTY = true
+  return SEQ
+end
+
+local function flush()
+  if not DIRTY then return end
+  for k, fields in pairs(H_DIRTY) do
+    local c = H[k]
+    local sets, dels = {}, {}
+    for f in pairs(fields) do
+      local v = c[f]
+      if v then sets[#sets + 1] = f; sets[#sets + 1] = v else dels[#dels + 1] = f end
+    end
+    if #sets > 0 then call('HSET', k, unpack(sets)) end
+    if #dels > 0 then call('HDEL', k, unpack(dels)) end
+  end
+  for k, members in pairs(Z_DIRTY) do
+    local c = Z[k]
+    local adds, dels = {}, {}
+    for m, kind in pairs(members) do
+      if kind == 'set' then adds[#adds + 1] = c[m]; adds[#adds + 1] = m else dels[#dels + 1] = m end
+    end
+    if #adds > 0 then call('ZADD', k, unpack(adds)) end
+    if #dels > 0 then call('ZREM', k, unpack(dels)) end
+  end
+  for k, members in pairs(Z_GT) do
+    local adds = {}
+    for m, score in pairs(members) do adds[#adds + 1] = score; adds[#adds + 1] = m end
+    if #adds > 0 then call('ZADD', k, 'GT', unpack(adds)) end
+  end
+  for k, fields in pairs(INCRS) do
+    for f, n in pairs(fields) do
+      if n ~= 0 then call('HINCRBY', k, f, n) end
+    end
+  end
+  for k, ms in pairs(EXPIRES) do call('PEXPIRE', k, ms) end
+  if #PUSHES > 0 and call('LPUSH', P .. 'waits', unpack(PUSHES)) > 2 * WAITS_KEPT then
+    call('LTRIM', P .. 'waits', 0, WAITS_KEPT - 1)
+  end
+  if SEQ_DIRTY then call('SET', P .. 'seq', SEQ) end
+  -- the pad only has to exist once per hash (it never leaves); re-assert it now and then
+  if PAD then call('HSETNX', K_TIX, '~pad~', string.rep('-', 80)) end
+  if STAMPED and NOW > LAST then call('SET', P .. 'clock', NOW); LAST = NOW end
+  H_DIRTY, Z_DIRTY, Z_GT, INCRS, EXPIRES, PUSHES = {}, {}, {}, {}, {}, {}
+  SEQ_DIRTY, PAD, DIRTY, STAMPED = false, false, false, false
+  -- what was added is stored now; a later fresh scan reads the queue again
+  Q_ADDED, FRESH = {}, {}
+end
+
+-- flush, fill in the queue positions of this script's waiting replies, return the result
+local function finish(result)
+  flush()
+  if #POSITIONS > 0 then
+    local n = call('ZCARD', K_Q)
+    for i = 1, #POSITIONS do
+      local p = POSITIONS[i]
+      local rank = call('ZRANK', K_Q, p.uid)
+      -- gone: matched later in the same batch (a match event follows); any position will do
+      p.reply[2] = rank and rank + 1 or 1
+      p.reply[3] = math.max(n, 1)
+    end
+    POSITIONS = {}
+  end
+  return result
+end
+
+-- ---------------------------------------------------------------- tickets and rules
 local function ticket_version(v) return string.match(v, '^%d%d(%d+)') end
 local function ticket_since(v) return tonumber(string.match(v, '^%d%d%d+,(%d+)')) end
 -- a ticket from a request: its version and since go after the two preference digits
@@ -56,18 +272,20 @@ local function ticket_of(req, ver, since) return string.sub(req, 1, 2) .. ver ..
 local function ticket_interests(v) return string.match(v, '^[^\30]*\30([^\30]*)') end
 -- the request a ticket was built from (the ticket minus its version and since)
 local function ticket_request(v) return string.sub(v, 1, 2) .. string.match(v, '^%d%d%d+,%d+(\30.*)$') end
--- recent pairs live in one sorted set, member = both ids in order, score = when they met
+local function profile_of(v) return string.match(v, '^[^\30]*\30[^\30]*\30(.*)$') end
+
 local function pair_key(a, b)
   if a < b then return a .. '\31' .. b end
   return b .. '\31' .. a
 end
-local function met_recently(a, b)
-  local at = redis.call('ZSCORE', P .. 'met', pair_key(a, b))
-  return at ~= false and NOW - tonumber(at) < REMATCH
+-- excluded (score +inf) or met within the rematch window
+local function barred(a, b)
+  local at = zscore(K_BAR, pair_key(a, b))
+  return at ~= nil and NOW - at < REMATCH
 end
 
 local function cooldown_record(uid)
-  local c = redis.call('HGET', P .. 'cd', uid)
+  local c = hget(K_CD, uid)
   if not c then return 0, 0 end
   local level, untl = string.match(c, '^(%d+),(%d+)$')
   return tonumber(level), tonumber(untl)
@@ -81,19 +299,14 @@ end
 
 local function reset_level(uid)
   local level, untl = cooldown_record(uid)
-  if untl > NOW then redis.call('HSET', P .. 'cd', uid, '0,' .. untl)
-  elseif level > 0 or untl > 0 then redis.call('HDEL', P .. 'cd', uid) end
-end
-
-local function interest_set(ints)
-  local set, n = {}, 0
-  for i in string.gmatch(ints, '[^\31]+') do set[i] = true; n = n + 1 end
-  return set, n
+  if untl > NOW then hset(K_CD, uid, '0,' .. untl)
+  elseif level > 0 or untl > 0 then hdel(K_CD, uid) end
 end
 
 -- common interests in the seeker's order
 local function common_of(seeker_ints, partner_ints)
-  local theirs = interest_set(partner_ints)
+  local theirs = {}
+  for i in string.gmatch(partner_ints, '[^\31]+') do theirs[i] = true end
   local out = {}
   for i in string.gmatch(seeker_ints, '[^\31]+') do if theirs[i] then out[#out + 1] = i end end
   return out
@@ -104,30 +317,26 @@ local function pair_score(sm, cm, ncommon)
   return ncommon
 end
 
+-- the queue's window in FIFO order (reads the stored order, so pending writes go first)
 local function window_entries()
-  local q = P .. 'q'
-  local n = redis.call('ZCARD', q)
-  if n <= WINDOW then return redis.call('ZRANGE', q, 0, -1) end
+  flush()
+  local n = call('ZCARD', K_Q)
+  if n <= WINDOW then return call('ZRANGE', K_Q, 0, -1) end
   local head = math.ceil(WINDOW / 2)
   local tail = WINDOW - head
-  local out = redis.call('ZRANGE', q, 0, head - 1)
+  local out = call('ZRANGE', K_Q, 0, head - 1)
   if tail > 0 then
-    local last = redis.call('ZRANGE', q, -tail, -1)
+    local last = call('ZRANGE', K_Q, -tail, -1)
     for i = 1, #last do out[#out + 1] = last[i] end
   end
   return out
 end
 
--- The seeker's side of every candidate test. Exclusions and recent pairs are looked up lazily,
--- only for a candidate that would become the best so far: a handful of lookups per scan instead
--- of bulk reads for the whole window.
+-- The seeker's side of every candidate test.
 local function seeker_of(uid, sm, sd, since, ints)
   local needles = {}
   for it in string.gmatch(ints, '[^\31]+') do needles[#needles + 1] = '\31' .. it .. '\31' end
-  return {
-    uid = uid, sm = sm, needles = needles, ceiling = pair_score(sm, sm, #needles),
-    relaxed = sd == 1 or NOW - since >= RELAX, xkey = P .. 'x:' .. uid,
-  }
+  return { uid = uid, sm = sm, needles = needles, ceiling = pair_score(sm, sm, #needles), relaxed = sd == 1 or NOW - since >= RELAX }
 end
 
 local byte, find = string.byte, string.find
@@ -149,18 +358,17 @@ local function score_for(sk, v)
   return score
 end
 
-local function allowed(sk, id)
-  return redis.call('SISMEMBER', sk.xkey, id) == 0 and not met_recently(sk.uid, id)
-end
-
--- the best of ids/vals (FIFO order) that beats best; ties keep the earlier one
-local function scan(sk, ids, vals, best)
+-- the best of ids (FIFO order) that beats best; ties keep the earlier one. Tickets are looked
+-- up lazily, exclusions and recent pairs only for a candidate that would become the best.
+local function scan(sk, ids, best)
   if best and best.score >= sk.ceiling then return best end
+  hprefetch(K_TIX, ids)
   for i = 1, #ids do
-    local v, id = vals[i], ids[i]
-    if v and id ~= sk.uid then
+    local id = ids[i]
+    local v = id ~= sk.uid and hget(K_TIX, id)
+    if v then
       local score = score_for(sk, v)
-      if score and (best == nil or score > best.score) and allowed(sk, id) then
+      if score and (best == nil or score > best.score) and not barred(sk.uid, id) then
         best = { id = id, v = v, score = score }
         if score >= sk.ceiling then break end
       end
@@ -173,7 +381,29 @@ end
 local function select_in_window(sk)
   local ids = window_entries()
   if #ids == 0 then return nil end
-  return scan(sk, ids, redis.call('HMGET', P .. 'tix', unpack(ids)), nil)
+  return scan(sk, ids, nil)
+end
+
+-- queue members newer than unseen_after, newest first, at most limit: the stored ones (read once
+-- per script and value of unseen_after) as this script has changed them, after its own additions
+local function fresh_after(unseen_after, limit)
+  local stored = FRESH[unseen_after]
+  if not stored then
+    stored = call('ZREVRANGEBYSCORE', K_Q, '+inf', '(' .. unseen_after, 'LIMIT', 0, limit + 16)
+    FRESH[unseen_after] = stored
+  end
+  local q = tab(Z, K_Q)
+  local out, added = {}, {}
+  for i = #Q_ADDED, 1, -1 do
+    local m = Q_ADDED[i]
+    if not added[m] and q[m] then added[m] = true; out[#out + 1] = m end
+  end
+  for i = 1, #stored do
+    local m = stored[i]
+    if not added[m] and q[m] ~= false then out[#out + 1] = m end
+  end
+  while #out > limit do out[#out] = nil end
+  return out
 end
 
 -- The enqueue fast path. Node ranked the candidates of its window snapshot (ids with the ticket
@@ -184,14 +414,13 @@ end
 local function select_listed(sk, listed, unseen_after)
   local best
   local stale = {}
-  local tix = P .. 'tix'
   for k = 1, #listed, 2 do
     local id = listed[k]
-    local v = redis.call('HGET', tix, id)
+    local v = hget(K_TIX, id)
     if v and ticket_version(v) == listed[k + 1] then
       if id ~= sk.uid then
         local score = score_for(sk, v)
-        if score and allowed(sk, id) then
+        if score and not barred(sk.uid, id) then
           best = { id = id, v = v, score = score }
           break
         end
@@ -202,14 +431,14 @@ local function select_listed(sk, listed, unseen_after)
   end
   if best == nil or best.score < sk.ceiling then
     -- the newest few; never more than the window's newest part, so they are inside the window
-    local limit = math.min(8, WINDOW - math.ceil(WINDOW / 2))
+    local limit = math.min(FRESH_MAX, WINDOW - math.ceil(WINDOW / 2))
     if limit > 0 then
-      local fresh = redis.call('ZREVRANGEBYSCORE', P .. 'q', '+inf', '(' .. unseen_after, 'LIMIT', 0, limit)
+      local fresh = fresh_after(unseen_after, limit)
       if #fresh > 0 then
         -- oldest first, so ties keep FIFO order
         local ids = {}
         for i = #fresh, 1, -1 do ids[#ids + 1] = fresh[i] end
-        best = scan(sk, ids, redis.call('HMGET', tix, unpack(ids)), best)
+        best = scan(sk, ids, best)
       end
     end
   end
@@ -217,43 +446,35 @@ local function select_listed(sk, listed, unseen_after)
 end
 
 local function remove_ticket(uid)
-  local v = redis.call('HGET', P .. 'tix', uid)
+  local v = hget(K_TIX, uid)
   if not v then return false end
-  redis.call('HDEL', P .. 'tix', uid)
-  redis.call('ZREM', P .. 'q', uid)
-  redis.call('HINCRBY', P .. 'moods', string.sub(v, 1, 1), -1)
+  hdel(K_TIX, uid)
+  zrem(K_Q, uid)
+  hincr(K_MOODS, string.sub(v, 1, 1), -1)
   return true
 end
-
-local function profile_of(v) return string.match(v, '^[^\30]*\30[^\30]*\30(.*)$') end
 
 -- The pair write: the stored tickets (a_stored/b_stored: the values in tix, or nil for a seeker
 -- who was not waiting) go, the session and both pointers appear, the pair is remembered.
 -- av/bv carry the preferences. Returns the session's fields as HGETALL would.
 local function write_session(sid, a, av, a_stored, b, bv, b_stored, score)
   local common = common_of(ticket_interests(av), ticket_interests(bv))
-  local gone = {}
-  for _, t in ipairs({ { a, a_stored }, { b, b_stored } }) do
-    if t[2] then
-      gone[#gone + 1] = t[1]
-      redis.call('HINCRBY', P .. 'moods', string.sub(t[2], 1, 1), -1)
-    end
-  end
-  if #gone > 0 then
-    redis.call('HDEL', P .. 'tix', unpack(gone))
-    redis.call('ZREM', P .. 'q', unpack(gone))
-  end
-  advance_clock()
+  if a_stored then remove_ticket(a) end
+  if b_stored then remove_ticket(b) end
   local aw, bw = NOW - ticket_since(av), NOW - ticket_since(bv)
   local f = { 'id', sid, 'a', a, 'b', b, 'am', string.sub(av, 1, 1), 'bm', string.sub(bv, 1, 1),
     'ap', profile_of(av), 'bp', profile_of(bv), 'ci', table.concat(common, '\31'), 'sc', tostring(score),
-    'c', tostring(NOW), 'aw', tostring(aw), 'bw', tostring(bw), 'aq', ticket_request(av), 'bq', ticket_request(bv) }
-  redis.call('HSET', P .. 's:' .. sid, unpack(f))
-  redis.call('HSET', P .. 'cur', a, sid, b, sid)
-  redis.call('ZADD', P .. 'live', NOW, sid)
-  redis.call('ZADD', P .. 'met', NOW, pair_key(a, b))
-  redis.call('ZADD', P .. 'ann:s', NOW, sid)
-  if redis.call('LPUSH', P .. 'waits', aw, bw) > 2 * WAITS_KEPT then redis.call('LTRIM', P .. 'waits', 0, WAITS_KEPT - 1) end
+    'c', NOW_S, 'aw', tostring(aw), 'bw', tostring(bw), 'aq', ticket_request(av), 'bq', ticket_request(bv) }
+  local s = P .. 's:' .. sid
+  for i = 1, #f, 2 do hset(s, f[i], f[i + 1]) end
+  STAMPED = true
+  hset(K_CUR, a, sid)
+  hset(K_CUR, b, sid)
+  zadd(K_LIVE, NOW, sid)
+  zadd_gt(K_BAR, NOW, pair_key(a, b))
+  zadd(P .. 'ann:s', NOW, sid)
+  PUSHES[#PUSHES + 1] = aw
+  PUSHES[#PUSHES + 1] = bw
   return f
 end
 
@@ -261,34 +482,23 @@ end
 -- session is not live
 local function end_session(sid, reason, by)
   local s = P .. 's:' .. sid
-  local f = redis.call('HGETALL', s)
-  local m = {}
-  for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+  local m = hgetall(s)
   if not m.a or m.e then return false end
   local start = tonumber(m.act or m.c)
-  advance_clock()
-  redis.call('HSET', s, 'e', NOW, 'rs', reason, 'by', by)
-  redis.call('ZREM', P .. 'live', sid)
-  local ptr = redis.call('HMGET', P .. 'cur', m.a, m.b)
-  local drop = {}
-  if ptr[1] == sid then drop[#drop + 1] = m.a end
-  if ptr[2] == sid then drop[#drop + 1] = m.b end
-  if #drop > 0 then redis.call('HDEL', P .. 'cur', unpack(drop)) end
+  hset(s, 'e', NOW_S)
+  STAMPED = true
+  hset(s, 'rs', reason)
+  hset(s, 'by', by)
+  zrem(K_LIVE, sid)
+  if hget(K_CUR, m.a) == sid then hdel(K_CUR, m.a) end
+  if hget(K_CUR, m.b) == sid then hdel(K_CUR, m.b) end
   if NOW - start >= RESET_AFTER then
     reset_level(m.a)
     reset_level(m.b)
   end
-  redis.call('PEXPIRE', s, ENDED_TTL)
-  redis.call('ZADD', P .. 'ann:e', NOW, sid)
-  for _, kv in ipairs({ { 'e', tostring(NOW) }, { 'rs', reason }, { 'by', by } }) do
-    f[#f + 1] = kv[1]
-    f[#f + 1] = kv[2]
-  end
-  return f, m
-end
-
-local function position_of(uid)
-  return { 'waiting', redis.call('ZRANK', P .. 'q', uid) + 1, redis.call('ZCARD', P .. 'q') }
+  EXPIRES[s] = ENDED_TTL
+  zadd(P .. 'ann:e', NOW, sid)
+  return flat(m), m
 end
 
 -- enqueue or update (keeping the place), then match at once if anyone fits. listed and
@@ -297,57 +507,90 @@ end
 local function enqueue(uid, req, sid, listed, unseen_after)
   local cu = cooldown_until(uid)
   if cu then return { 'cooldown', cu } end
-  local cur = redis.call('HGET', P .. 'cur', uid)
+  local cur = hget(K_CUR, uid)
   if cur then
     -- a replay of the call that created it still reports created
-    return { 'matched', cur, cur == sid and '1' or '0', redis.call('HGETALL', P .. 's:' .. cur) }
+    return { 'matched', cur, cur == sid and '1' or '0', flat(hgetall(P .. 's:' .. cur)) }
   end
-  local queued = redis.call('HGET', P .. 'tix', uid)
+  local queued = hget(K_TIX, uid)
   local since = NOW
   if queued then since = ticket_since(queued) end
   local sk = seeker_of(uid, byte(req, 1) - 48, byte(req, 2) - 48, since, string.match(req, '^%d%d\30([^\30]*)'))
   local pick, stale
   if listed then pick, stale = select_listed(sk, listed, unseen_after)
   else pick = select_in_window(sk) end
-  -- all reads are done: writes from here on
-  redis.call('ZADD', P .. 'pres', 'GT', NOW, uid)
+  -- all checks are done: writes from here on
+  zadd_gt(K_PRES, NOW, uid)
   if pick then
     local tv = ticket_of(req, 0, since) -- never stored: it only carries the preferences
-    return { 'matched', sid, '1', write_session(sid, uid, tv, queued, pick.id, pick.v, pick.v, pick.score), stale }
+    return { 'matched', sid, '1', write_session(sid, uid, tv, queued, pick.id, pick.v, pick.v, pick.score), stale or {} }
   end
-  local ver = redis.call('INCR', P .. 'seq')
+  local ver = next_seq()
   local tv = ticket_of(req, ver, since)
-  local score
   if queued then
-    local old = queued
-    if string.sub(old, 1, 1) ~= string.sub(tv, 1, 1) then
-      redis.call('HINCRBY', P .. 'moods', string.sub(old, 1, 1), -1)
-      redis.call('HINCRBY', P .. 'moods', string.sub(tv, 1, 1), 1)
+    if string.sub(queued, 1, 1) ~= string.sub(tv, 1, 1) then
+      hincr(K_MOODS, string.sub(queued, 1, 1), -1)
+      hincr(K_MOODS, string.sub(tv, 1, 1), 1)
     end
-    score = redis.call('ZSCORE', P .. 'q', uid)
   else
-    score = NOW * SCALE + (ver % SCALE)
-    redis.call('ZADD', P .. 'q', score, uid)
-    redis.call('HINCRBY', P .. 'moods', string.sub(tv, 1, 1), 1)
+    zadd(K_Q, NOW * SCALE + (ver % SCALE), uid)
+    Q_ADDED[#Q_ADDED + 1] = uid
+    hincr(K_MOODS, string.sub(tv, 1, 1), 1)
   end
-  -- the pad only has to exist once per hash (it never leaves); re-assert it now and then
-  if ver % 64 == 1 then redis.call('HSETNX', P .. 'tix', PAD_FIELD, string.rep('-', 80)) end
-  redis.call('HSET', P .. 'tix', uid, tv)
-  local pos = position_of(uid)
-  -- what Node needs to add this ticket to its window snapshot
-  pos[4] = tostring(ver); pos[5] = tostring(since); pos[6] = tostring(score); pos[7] = stale
-  return pos
+  if ver % 64 == 1 then PAD = true end
+  hset(K_TIX, uid, tv)
+  -- position and count come after the flush; version and since let Node add the ticket to its
+  -- window snapshot
+  local reply = { 'waiting', 0, 0, tostring(ver), tostring(since), stale or {} }
+  POSITIONS[#POSITIONS + 1] = { uid = uid, reply = reply }
+  return reply
 end
 `;
 
 /**
- * enqueue(uid, request, newSessionId, unseenAfter, candidate, version, candidate, version, …):
- * the candidates are Node's ranking of its window snapshot, best first (see select_listed).
+ * batch(op…): the enqueues and ends of one event-loop turn, run in order, each seeing the ones
+ * before it; one reply per op. An op is
+ *   'E', uid, request, newSessionId, unseenAfter, n, (candidate, version) × n   — an enqueue; the
+ *        candidates are Node's ranking of its window snapshot, best first (see select_listed)
+ *   'X', sessionId, reason, endedBy                                           — an end
+ * An enqueue replies as ENQUEUE always did ({matched…} | {waiting…} | {cooldown…}); an end with
+ * the ended session's fields, or nil when it was not live.
  */
-export const ENQUEUE = String.raw`${LIBRARY}
-local listed = {}
-for i = 13, #ARGV do listed[#listed + 1] = ARGV[i] end
-return enqueue(ARGV[9], ARGV[10], ARGV[11], listed, ARGV[12])`;
+export const BATCH = String.raw`${LIBRARY}
+-- read what every enqueue needs in a few bulk commands first
+local ops, users, tickets, pair_keys = {}, {}, {}, {}
+local i = 9
+while i <= #ARGV do
+  if ARGV[i] == 'E' then
+    local n = tonumber(ARGV[i + 5])
+    local listed = {}
+    for j = i + 6, i + 5 + 2 * n do listed[#listed + 1] = ARGV[j] end
+    local uid = ARGV[i + 1]
+    ops[#ops + 1] = { uid = uid, req = ARGV[i + 2], sid = ARGV[i + 3], unseen_after = ARGV[i + 4], listed = listed }
+    users[#users + 1] = uid
+    tickets[#tickets + 1] = uid
+    for k = 1, #listed, 2 do tickets[#tickets + 1] = listed[k] end
+    -- the first choice nearly always wins: its pair lookup goes in the bulk read
+    if listed[1] then pair_keys[#pair_keys + 1] = pair_key(uid, listed[1]) end
+    i = i + 6 + 2 * n
+  else
+    ops[#ops + 1] = { sid = ARGV[i + 1], reason = ARGV[i + 2], by = ARGV[i + 3] }
+    i = i + 4
+  end
+end
+if #users > 0 then
+  hprefetch(K_CD, users)
+  hprefetch(K_CUR, users)
+  hprefetch(K_TIX, tickets)
+end
+if #pair_keys > 0 then zprefetch(K_BAR, pair_keys) end
+local out = {}
+for k = 1, #ops do
+  local op = ops[k]
+  if op.uid then out[k] = enqueue(op.uid, op.req, op.sid, op.listed, op.unseen_after)
+  else out[k] = end_session(op.sid, op.reason, op.by) end
+end
+return finish(out)`;
 
 /**
  * commit(a, versionA, b, versionB, sessionId): the pair commit for a pair chosen in Node (sweep).
@@ -355,29 +598,22 @@ return enqueue(ARGV[9], ARGV[10], ARGV[11], listed, ARGV[12])`;
  */
 export const COMMIT = String.raw`${LIBRARY}
 local a, va, b, vb, sid = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local s = P .. 's:' .. sid
-if redis.call('EXISTS', s) == 1 then return { 'exists', redis.call('HGETALL', s) } end
+local existing = hgetall(P .. 's:' .. sid)
+if existing.id then return { 'exists', flat(existing) } end
 if a == b then return { 'conflict', 'self' } end
-local av = redis.call('HGET', P .. 'tix', a)
-local bv = redis.call('HGET', P .. 'tix', b)
+hprefetch(K_TIX, { a, b })
+local av, bv = hget(K_TIX, a), hget(K_TIX, b)
 if not av or not bv then return { 'conflict', 'gone' } end
 if ticket_version(av) ~= va or ticket_version(bv) ~= vb then return { 'conflict', 'changed' } end
-if redis.call('HEXISTS', P .. 'cur', a) == 1 or redis.call('HEXISTS', P .. 'cur', b) == 1 then
-  return { 'conflict', 'in_session' }
-end
-if redis.call('SISMEMBER', P .. 'x:' .. a, b) == 1 or redis.call('SISMEMBER', P .. 'x:' .. b, a) == 1 then
-  return { 'conflict', 'excluded' }
-end
-if met_recently(a, b) then return { 'conflict', 'recent' } end
+hprefetch(K_CUR, { a, b })
+if hget(K_CUR, a) or hget(K_CUR, b) then return { 'conflict', 'in_session' } end
+local at = zscore(K_BAR, pair_key(a, b))
+if at == math.huge then return { 'conflict', 'excluded' } end
+if barred(a, b) then return { 'conflict', 'recent' } end
 -- the same mood rule and score as an enqueue's, from a's side
 local score = score_for(seeker_of(a, byte(av, 1) - 48, byte(av, 2) - 48, ticket_since(av), ticket_interests(av)), bv)
 if not score then return { 'conflict', 'mood' } end
-return { 'created', write_session(sid, a, av, av, b, bv, bv, score) }`;
-
-/** end(sessionId, reason, endedBy) → the ended session's fields, or nil when not live. */
-export const END = String.raw`${LIBRARY}
-local ended = end_session(ARGV[9], ARGV[10], ARGV[11])
-return ended`;
+return finish({ 'created', write_session(sid, a, av, av, b, bv, bv, score) })`;
 
 /**
  * skip(uid, newSessionId): end the current session (reason skip), count the skip, start or
@@ -387,37 +623,39 @@ export const SKIP = String.raw`${LIBRARY}
 local uid, sid = ARGV[9], ARGV[10]
 local cu = cooldown_until(uid)
 if cu then return { 'cooldown', cu, false } end
-local cur = redis.call('HGET', P .. 'cur', uid)
+local cur = hget(K_CUR, uid)
 if not cur then return { 'not_in_session' } end
 local ended, fields = end_session(cur, 'skip', uid)
 local sk = P .. 'sk:' .. uid
-redis.call('ZREMRANGEBYSCORE', sk, '-inf', NOW - SKIP_WINDOW)
-redis.call('ZADD', sk, NOW, NOW .. ':' .. redis.call('INCR', P .. 'seq'))
-redis.call('PEXPIRE', sk, SKIP_WINDOW)
-if redis.call('ZCARD', sk) > SKIP_FREE then
+call('ZREMRANGEBYSCORE', sk, '-inf', NOW - SKIP_WINDOW)
+call('ZADD', sk, NOW, NOW .. ':' .. next_seq())
+call('PEXPIRE', sk, SKIP_WINDOW)
+if call('ZCARD', sk) > SKIP_FREE then
   local level = cooldown_record(uid)
   level = math.min(level + 1, #STEPS)
   local untl = NOW + STEPS[level]
-  redis.call('HSET', P .. 'cd', uid, level .. ',' .. untl)
-  redis.call('DEL', sk)
-  return { 'cooldown', untl, ended }
+  hset(K_CD, uid, level .. ',' .. untl)
+  call('DEL', sk)
+  return finish({ 'cooldown', untl, ended })
 end
 -- re-queue with the request this user was matched with (kept on the session)
 fields = fields or {}
 local req = fields.a == uid and fields.aq or fields.bq
 if not req then req = '41\30\30{"nickname":"stranger","avatar":null}' end
-return { 'skipped', ended, enqueue(uid, req, sid, nil, nil) }`;
+local requeue = enqueue(uid, req, sid, nil, nil)
+return finish({ 'skipped', ended, requeue })`;
 
 /** activate(sessionId) → fields, or nil when not live. Idempotent. */
 export const ACTIVATE = String.raw`${LIBRARY}
 local s = P .. 's:' .. ARGV[9]
-if redis.call('EXISTS', s) == 0 or redis.call('HEXISTS', s, 'e') == 1 then return false end
-redis.call('HSETNX', s, 'act', NOW)
-return redis.call('HGETALL', s)`;
+local m = hgetall(s)
+if not m.a or m.e then return false end
+if not m.act then hset(s, 'act', NOW_S) end
+return finish(flat(m))`;
 
 /** cancel(uid) → 1 when a ticket was removed. */
 export const CANCEL = String.raw`${LIBRARY}
-if remove_ticket(ARGV[9]) then return 1 end
+if remove_ticket(ARGV[9]) then return finish(1) end
 return 0`;
 
 /**
@@ -426,29 +664,31 @@ return 0`;
  */
 export const EXPIRE_USER = String.raw`${LIBRARY}
 local uid, cutoff = ARGV[9], tonumber(ARGV[10])
-local seen = redis.call('ZSCORE', P .. 'pres', uid)
-if not seen or tonumber(seen) > cutoff then return { 0, false } end
+local seen = zscore(K_PRES, uid)
+if not seen or seen > cutoff then return { 0, false } end
 local dropped = 0
 if remove_ticket(uid) then dropped = 1 end
 local ended = false
-local cur = redis.call('HGET', P .. 'cur', uid)
+local cur = hget(K_CUR, uid)
 if cur then ended = end_session(cur, 'timeout', '') end
-redis.call('ZREM', P .. 'pres', uid)
-return { dropped, ended }`;
+zrem(K_PRES, uid)
+return finish({ dropped, ended })`;
 
-/** prime(uid, nExcluded, excluded..., recentUser, recentAt, ...) → 1, or 0 when already primed. */
+/**
+ * prime(uid, nExcluded, excluded..., recentUser, recentAt, ...) → 1, or 0 when already primed.
+ * Exclusions bar the pair for good (+inf); a recent meeting never lowers what is recorded.
+ */
 export const PRIME = String.raw`${LIBRARY}
 local uid = ARGV[9]
-if not redis.call('SET', P .. 'pr:' .. uid, '1', 'NX') then return 0 end
+if not call('SET', P .. 'pr:' .. uid, '1', 'NX') then return 0 end
 local n = tonumber(ARGV[10])
 local i = 11
 for _ = 1, n do
-  local o = ARGV[i]; i = i + 1
-  redis.call('SADD', P .. 'x:' .. uid, o)
-  redis.call('SADD', P .. 'x:' .. o, uid)
+  call('ZADD', K_BAR, 'inf', pair_key(uid, ARGV[i]))
+  i = i + 1
 end
 while i <= #ARGV do
-  redis.call('ZADD', P .. 'met', 'GT', ARGV[i + 1], pair_key(uid, ARGV[i]))
+  call('ZADD', K_BAR, 'GT', ARGV[i + 1], pair_key(uid, ARGV[i]))
   i = i + 2
 end
 return 1`;
@@ -459,10 +699,10 @@ return 1`;
  */
 export const WINDOW = String.raw`${LIBRARY}
 local ids = window_entries()
-local newest = redis.call('ZRANGE', P .. 'q', -1, -1, 'WITHSCORES')
+local newest = call('ZRANGE', K_Q, -1, -1, 'WITHSCORES')
 local out = { newest[2] or '-inf' }
 if #ids == 0 then return out end
-local vals = redis.call('HMGET', P .. 'tix', unpack(ids))
+local vals = call('HMGET', K_TIX, unpack(ids))
 for i = 1, #ids do out[#out + 1] = ids[i] end
 for i = 1, #ids do out[#out + 1] = vals[i] or '' end
 return out`;

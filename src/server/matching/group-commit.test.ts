@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { createGroupCommit } from "./group-commit";
+
+describe("createGroupCommit", () => {
+  it("sends the operations of one turn as one call, in order, with the latest clock", async () => {
+    const calls: { ops: string[]; now: number }[] = [];
+    const group = createGroupCommit<string, string>(async (ops, now) => {
+      calls.push({ ops, now });
+      return ops.map((op) => op.toUpperCase());
+    });
+    const replies = await Promise.all([group.run("a", 5), group.run("b", 9), group.run("c", 7)]);
+    expect(replies).toEqual(["A", "B", "C"]);
+    expect(calls).toEqual([{ ops: ["a", "b", "c"], now: 9 }]);
+    // the next turn is a new call
+    expect(await group.run("d", 1)).toBe("D");
+    expect(calls[1]).toEqual({ ops: ["d"], now: 1 });
+  });
+
+  it("splits a large turn into calls of at most maxOps", async () => {
+    const sizes: number[] = [];
+    const group = createGroupCommit<number, number>(async (ops) => {
+      sizes.push(ops.length);
+      return ops.map((n) => n * 2);
+    }, 4);
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => group.run(i, 0)));
+    expect(replies).toEqual(Array.from({ length: 10 }, (_, i) => i * 2));
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it("fails every operation of a failed call, and only those", async () => {
+    let fail = true;
+    const group = createGroupCommit<string, string>(async (ops) => {
+      if (fail) throw new Error("connection lost");
+      return ops;
+    });
+    const first = await Promise.allSettled([group.run("a", 0), group.run("b", 0)]);
+    expect(first.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    fail = false;
+    expect(await group.run("c", 0)).toBe("c");
+  });
+
+  it("fails the call when the reply count does not match", async () => {
+    const group = createGroupCommit<string, string>(async () => ["only one"]);
+    await expect(Promise.all([group.run("a", 0), group.run("b", 0)])).rejects.toThrow(/1 replies for 2/);
+  });
+});
