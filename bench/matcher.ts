@@ -140,7 +140,7 @@ function percentile(sorted: number[], p: number) {
 
 async function scriptStats(redis: Redis) {
   const info = await redis.info("commandstats");
-  const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(info);
+  const m = /cmdstat_fcall:calls=(\d+),usec=(\d+)/.exec(info);
   // the server's own CPU time (commandstats usec is wall time, which includes being descheduled)
   const cpu = await redis.info("cpu");
   const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);

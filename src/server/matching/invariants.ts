@@ -1,6 +1,6 @@
 import "server-only";
 import type { Redis } from "ioredis";
-import { decodeTicket, TICKET_PAD_FIELD } from "./redis-codec";
+import { decodeTicket, sessionFields, TICKET_PAD_FIELD } from "./redis-codec";
 import { keyPrefix } from "./redis-store";
 
 /**
@@ -37,9 +37,7 @@ export async function checkRedisInvariants(redis: Redis, namespace: string): Pro
   }
   for (const v of Object.values(tix)) decodeTicket(v); // must parse
 
-  const pipe = redis.pipeline();
-  for (const id of liveIds) pipe.hgetall(`${p}s:${id}`);
-  const sessions = ((await pipe.exec()) ?? []).map(([, r]) => r as Record<string, string>);
+  const sessions = liveIds.length ? (await redis.mget(liveIds.map((id) => `${p}s:${id}`))).map(sessionFields) : [];
   const memberOf = new Map<string, string>();
   liveIds.forEach((id, i) => {
     const s = sessions[i] ?? {};

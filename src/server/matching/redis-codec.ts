@@ -70,17 +70,23 @@ export function pairKey(a: string, b: string): string {
 /** A field in `tix` that is not a ticket (keeps the hash out of the listpack encoding). */
 export const TICKET_PAD_FIELD = "~pad~";
 
-/** HGETALL reply (flat array or object) → field map. */
-export function fieldsOf(reply: unknown): Record<string, string> | null {
-  if (!reply) return null;
-  if (Array.isArray(reply)) {
-    if (reply.length === 0) return null;
-    const out: Record<string, string> = {};
-    for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1]);
-    return out;
-  }
-  const obj = reply as Record<string, string>;
-  return Object.keys(obj).length ? obj : null;
+/**
+ * A session's stored value: its fields joined by \x1d in this order (lua/scripts.ts writes it;
+ * an end or an activation rewrites the head). Empty = not set.
+ */
+export const SESSION_FIELDS = ["id", "a", "b", "c", "act", "e", "rs", "by", "am", "bm", "aw", "bw", "sc", "ci", "ap", "bp", "aq", "bq"] as const;
+const SESSION_SEP = "\x1d";
+
+/** A stored session value (or a missing one) → its set fields, or null. */
+export function sessionFields(value: unknown): Record<string, string> | null {
+  if (typeof value !== "string" || value === "") return null;
+  const parts = value.split(SESSION_SEP);
+  const out: Record<string, string> = {};
+  SESSION_FIELDS.forEach((name, i) => {
+    const v = parts[i];
+    if (v) out[name] = v;
+  });
+  return out;
 }
 
 export function sessionFrom(f: Record<string, string>): LiveSession {

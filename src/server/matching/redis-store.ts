@@ -2,9 +2,9 @@ import "server-only";
 import type { Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { ACTIVATE, BATCH, CANCEL, COMMIT, EXPIRE_USER, PRIME, SKIP, WINDOW } from "./lua/scripts";
+import { functionName, MATCH_LIBRARY, type MatchFunction } from "./lua/scripts";
 import { createGroupCommit } from "./group-commit";
-import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, fieldsOf, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
+import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, sessionFields, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
 import { newSessionId } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
 import { createWindowSnapshot, type WindowRead } from "./window-snapshot";
@@ -54,29 +54,46 @@ export interface EnqueueCounters {
 }
 
 type Reply = unknown[];
-type ScriptCall = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
+type FunctionCall = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
 
-const SCRIPTS = {
-  mmBatch: BATCH,
-  mmCommit: COMMIT,
-  mmSkip: SKIP,
-  mmActivate: ACTIVATE,
-  mmCancel: CANCEL,
-  mmExpireUser: EXPIRE_USER,
-  mmPrime: PRIME,
-  mmWindow: WINDOW,
-} as const;
-type ScriptName = keyof typeof SCRIPTS;
+const FUNCTIONS = ["batch", "commit", "skip", "activate", "cancel", "expireUser", "prime", "window"] as const satisfies readonly MatchFunction[];
 
-/** Registers the scripts on the client (EVALSHA with automatic script loading). */
-function scriptsOn(redis: Redis | Cluster): Record<ScriptName, ScriptCall> {
-  const client = redis as unknown as Record<string, ScriptCall> & Redis;
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
-    if (typeof client[name] !== "function") client.defineCommand(name, { numberOfKeys: 1, lua });
-  }
-  return Object.fromEntries(
-    Object.keys(SCRIPTS).map((name) => [name, (...args: (string | number)[]) => client[name]!(...(args as [string]))]),
-  ) as Record<ScriptName, ScriptCall>;
+/**
+ * Callers of the library's functions (FCALL). The library is loaded on first need: a server that
+ * restarted without it, or a new version of the app, loads it then and retries once. Loading once
+ * instead of sending a script per call matters here: re-running the library's top level (dozens
+ * of closures) cost ~20–40 µs of Redis CPU per call.
+ */
+function functionsOn(redis: Redis | Cluster): Record<MatchFunction, FunctionCall> {
+  let loading: Promise<void> | null = null;
+  const load = () => (loading ??= loadMatchLibrary(redis).finally(() => (loading = null)));
+  const make =
+    (name: MatchFunction): FunctionCall =>
+    async (prefix, ...args) => {
+      try {
+        return await redis.fcall(functionName(name), 1, prefix, ...args);
+      } catch (error) {
+        if (!/function not found/i.test(String(error))) throw error;
+        await load();
+        return redis.fcall(functionName(name), 1, prefix, ...args);
+      }
+    };
+  return Object.fromEntries(FUNCTIONS.map((name) => [name, make(name)])) as Record<MatchFunction, FunctionCall>;
+}
+
+/** FUNCTION LOAD on every primary (one for a plain server). Already loaded is fine. */
+export async function loadMatchLibrary(redis: Redis | Cluster): Promise<void> {
+  const nodes: Redis[] = redis.isCluster ? (redis as Cluster).nodes("master") : [redis as Redis];
+  await Promise.all(
+    nodes.map((node) =>
+      node.function("LOAD", MATCH_LIBRARY).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!/already exists/i.test(String(error))) throw error;
+        },
+      ),
+    ),
+  );
 }
 
 export function keyPrefix(namespace: string): string {
@@ -93,9 +110,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   const { redis, config } = options;
   const prefix = keyPrefix(options.namespace ?? "q");
   const key = (name: string) => prefix + name;
-  const scripts = scriptsOn(redis);
+  const functions = functionsOn(redis);
   const steps = config.cooldownStepsMs.join(",");
-  // ARGV[1..8] of every script
+  // ARGV[1..8] of every function
   const header = (now: number) => [
     now,
     config.window,
@@ -106,30 +123,30 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     config.skipWindowMs,
     steps,
   ];
-  const call = (name: ScriptName, now: number, ...args: (string | number)[]) => scripts[name](prefix, ...header(now), ...args);
+  const call = (name: MatchFunction, now: number, ...args: (string | number)[]) => functions[name](prefix, ...header(now), ...args);
   const counters: EnqueueCounters = { conflicts: 0, retries: 0, windowReads: 0 };
-  const batch = createGroupCommit<BatchOp, unknown>(async (ops, now) => (await call("mmBatch", now, ...ops.flat())) as unknown[]);
+  const batch = createGroupCommit<BatchOp, unknown>(async (ops, now) => (await call("batch", now, ...ops.flat())) as unknown[]);
 
   function enqueueOutcome(reply: Reply): EnqueueOutcome {
     switch (reply[0]) {
       case "cooldown":
         return { kind: "cooldown", until: Number(reply[1]) };
       case "matched":
-        return { kind: "matched", session: sessionFrom(fieldsOf(reply[3])!), created: reply[2] === "1" };
+        return { kind: "matched", session: sessionFrom(sessionFields(reply[3])!), created: reply[2] === "1" };
       default:
         return { kind: "waiting", position: Number(reply[1]), waiting: Number(reply[2]) };
     }
   }
 
   async function commitPair(a: string, va: string, b: string, vb: string, sid: string, now: number): Promise<CommitResult> {
-    const reply = (await call("mmCommit", now, a, va, b, vb, sid)) as Reply;
+    const reply = (await call("commit", now, a, va, b, vb, sid)) as Reply;
     if (reply[0] === "conflict") return { kind: "conflict", reason: String(reply[1]) };
-    return { kind: reply[0] === "created" ? "created" : "exists", session: sessionFrom(fieldsOf(reply[1])!) };
+    return { kind: reply[0] === "created" ? "created" : "exists", session: sessionFrom(sessionFields(reply[1])!) };
   }
 
   async function readWindow(now: number): Promise<WindowRead> {
     counters.windowReads++;
-    const reply = (await call("mmWindow", now)) as string[];
+    const reply = (await call("window", now)) as string[];
     const n = (reply.length - 1) / 2;
     const entries: WindowEntry[] = [];
     for (let i = 1; i <= n; i++) {
@@ -205,12 +222,14 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
         redis.zrangebyscore(key("ann:e"), "-inf", before, "LIMIT", 0, limit),
       ]);
       const read = async (ids: string[], kind: "s" | "e") => {
-        const pipe = redis.pipeline();
-        for (const id of ids) pipe.hgetall(key(`s:${id}`));
-        const replies = ((await pipe.exec()) ?? []).map(([, v]) => v as Record<string, string>);
+        const values = ids.length ? await redis.mget(ids.map((id) => key(`s:${id}`))) : [];
         const found: Record<string, string>[] = [];
         const gone: string[] = [];
-        replies.forEach((f, i) => (f && Object.keys(f).length > 0 ? found.push(f) : gone.push(ids[i]!)));
+        values.forEach((v, i) => {
+          const f = sessionFields(v);
+          if (f) found.push(f);
+          else gone.push(ids[i]!);
+        });
         // The session's record expired before anyone announced it: nothing left to announce.
         if (gone.length) await redis.zrem(key(`ann:${kind}`), ...gone);
         return found;
@@ -224,7 +243,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async cancel(userId) {
-      const removed = Number(await call("mmCancel", Date.now(), userId)) === 1;
+      const removed = Number(await call("cancel", Date.now(), userId)) === 1;
       snapshot.remove([userId]);
       return removed;
     },
@@ -246,23 +265,23 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async skip(userId, now): Promise<SkipOutcome> {
-      const reply = (await call("mmSkip", now, userId, newSessionId())) as Reply;
+      const reply = (await call("skip", now, userId, newSessionId())) as Reply;
       snapshot.invalidate(); // a re-queue or a match the snapshot cannot see
       if (reply[0] === "not_in_session") return { kind: "not_in_session" };
-      const endedFields = fieldsOf(reply[2]);
+      const endedFields = sessionFields(reply[2]);
       if (reply[0] === "cooldown") {
         return { kind: "cooldown", until: Number(reply[1]), ended: endedFields ? endedSessionFrom(endedFields) : null };
       }
-      return { kind: "skipped", ended: endedSessionFrom(fieldsOf(reply[1])!), requeue: enqueueOutcome(reply[2] as Reply) };
+      return { kind: "skipped", ended: endedSessionFrom(sessionFields(reply[1])!), requeue: enqueueOutcome(reply[2] as Reply) };
     },
 
     async endSession(sessionId, reason, endedBy, now): Promise<EndedSession | null> {
-      const f = fieldsOf(await batch.run(["X", sessionId, reason, endedBy ?? ""], now));
+      const f = sessionFields(await batch.run(["X", sessionId, reason, endedBy ?? ""], now));
       return f ? endedSessionFrom(f) : null;
     },
 
     async activate(sessionId, now) {
-      const f = fieldsOf(await call("mmActivate", now, sessionId));
+      const f = sessionFields(await call("activate", now, sessionId));
       return f ? sessionFrom(f) : null;
     },
 
@@ -278,7 +297,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       const until = cd ? Number(String(cd).split(",")[1]) : 0;
       const cooldownUntil = until > now ? until : null;
       if (cur) {
-        const f = fieldsOf(await redis.hgetall(key(`s:${cur}`)));
+        const f = sessionFields(await redis.get(key(`s:${cur}`)));
         if (f && !f.e) return { status: "in_session", session: sessionFrom(f), cooldownUntil };
       }
       if (rank !== null && ticket) {
@@ -289,19 +308,16 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async getSession(sessionId) {
-      const f = fieldsOf(await redis.hgetall(key(`s:${sessionId}`)));
+      const f = sessionFields(await redis.get(key(`s:${sessionId}`)));
       return f && !f.e ? sessionFrom(f) : null;
     },
 
     async listLiveSessions() {
       const ids = await redis.zrange(key("live"), 0, -1);
       if (ids.length === 0) return [];
-      const pipe = redis.pipeline();
-      for (const id of ids) pipe.hgetall(key(`s:${id}`));
-      const replies = (await pipe.exec()) ?? [];
       const out: LiveSession[] = [];
-      for (const [, reply] of replies) {
-        const f = fieldsOf(reply);
+      for (const value of await redis.mget(ids.map((id) => key(`s:${id}`)))) {
+        const f = sessionFields(value);
         if (f && !f.e) out.push(sessionFrom(f));
       }
       return out;
@@ -324,11 +340,11 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       for (let round = 0; round < 50; round++) {
         const stale = await redis.zrangebyscore(key("pres"), "-inf", cutoff, "LIMIT", 0, 500);
         if (stale.length === 0) break;
-        const replies = await Promise.all(stale.map((u) => call("mmExpireUser", now, u, cutoff) as Promise<Reply>));
+        const replies = await Promise.all(stale.map((u) => call("expireUser", now, u, cutoff) as Promise<Reply>));
         stale.forEach((u, i) => {
           const [dropped, ended] = replies[i]!;
           if (Number(dropped) === 1) result.droppedTickets.push(u);
-          const f = fieldsOf(ended);
+          const f = sessionFields(ended);
           if (f) result.timedOut.push(endedSessionFrom(f));
         });
         if (stale.length < 500) break;
@@ -345,7 +361,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
 
     async prime(userId, data) {
       const recent = data.recent.flatMap((r) => [r.userId, r.at]);
-      const reply = await call("mmPrime", Date.now(), userId, data.excluded.length, ...data.excluded, ...recent);
+      const reply = await call("prime", Date.now(), userId, data.excluded.length, ...data.excluded, ...recent);
       return Number(reply) === 1;
     },
 

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Lua for the Redis driver. Every script gets KEYS[1] = the namespace prefix `mm:{<ns>}:` and
  * derives its keys from it, so all of them hash to the namespace's one Cluster slot. ARGV[1..8]
@@ -24,51 +26,64 @@
  *   (since lives in the ticket: ZRANGE WITHSCORES costs ~10x more than plain ZRANGE; `tix` holds a
  *   long pad field so it is never a listpack, whose HMGET is O(n) per field)
  *   queue    q         = score since*1024 + version%1024 (FIFO inside one millisecond)
+ *   session  s:<sid>   = STRING, its fields joined by \29 in SESSION_FIELDS order (redis-codec.ts):
+ *                        id a b c act e rs by am bm aw bw sc ci ap bp aq bq (empty = not set). The
+ *                        ones an end or an activation changes come first, so they rewrite the
+ *                        head and keep the rest as it is; one value to write, read and reply.
  */
 
 const LIBRARY = String.raw`
-local P = KEYS[1]
-local call = redis.call
--- The store's clock never runs backwards: a call whose time was taken before a concurrent call
--- that has already run (another instance, a queued command) uses that later time, so records
--- keep their order (a session never starts before its user's previous one ended).
-local NOW = tonumber(ARGV[1])
-local LAST = tonumber(call('GET', P .. 'clock') or '0')
-if LAST > NOW then NOW = LAST end
-local WINDOW = tonumber(ARGV[2])
-local RELAX = tonumber(ARGV[3])
-local REMATCH = tonumber(ARGV[4])
-local RESET_AFTER = tonumber(ARGV[5])
-local SKIP_FREE = tonumber(ARGV[6])
-local SKIP_WINDOW = tonumber(ARGV[7])
-local STEPS = {}
-for s in string.gmatch(ARGV[8], '%d+') do STEPS[#STEPS + 1] = tonumber(s) end
 local SCALE = 1024
 local RANDOM = 4
 local BONUS = 0.5
 local ENDED_TTL = 3600000
 local WAITS_KEPT = 100
 local FRESH_MAX = 8
-local NOW_S = tostring(NOW)
 
-local K_TIX, K_Q, K_CUR, K_CD, K_MOODS = P .. 'tix', P .. 'q', P .. 'cur', P .. 'cd', P .. 'moods'
-local K_LIVE, K_BAR, K_PRES = P .. 'live', P .. 'bar', P .. 'pres'
+-- Per call: begin() sets all of these. The library is loaded once (Redis Functions), so its
+-- functions are created once instead of on every call; only this state is per call.
+local call, byte, find, P, NOW, LAST, NOW_S
+local WINDOW, RELAX, REMATCH, RESET_AFTER, SKIP_FREE, SKIP_WINDOW
+local STEPS, STEPS_SOURCE = {}, nil
+local K_TIX, K_Q, K_CUR, K_CD, K_MOODS, K_LIVE, K_BAR, K_PRES
 
 -- ---------------------------------------------------------------- state: cached reads, buffered writes
--- H/Z hold what this script knows of a hash field / sorted-set member: a value, false (known
--- absent) or nil (not read yet). Writes update them and are remembered in the *_DIRTY tables;
--- flush() sends them as one HSET/HDEL/ZADD/ZREM per key. Anything that reads the queue's order
--- (ZRANGE, ZRANK) flushes first.
-local H, H_DIRTY, H_FULL = {}, {}, {}
-local Z, Z_DIRTY, Z_GT = {}, {}, {}
-local INCRS, EXPIRES, PUSHES = {}, {}, {}
-local SEQ, SEQ_DIRTY, PAD = nil, false, false
+-- H/Z/S hold what this call knows of a hash field / sorted-set member / string key: a value,
+-- false (known absent) or nil (not read yet). Writes update them and are remembered in the
+-- *_DIRTY tables; flush() sends them as one HSET/HDEL/ZADD/ZREM per key. Anything that reads
+-- the queue's order (ZRANGE, ZRANK) flushes first.
+local H, H_DIRTY, Z, Z_DIRTY, Z_GT, S, S_DIRTY, INCRS, PUSHES
+local SEQ, SEQ_DIRTY, PAD
 -- set by writes that record a time (a session's start or end): they move the store's clock
-local STAMPED = false
-local DIRTY = false
-local Q_ADDED = {}   -- members this script added to the queue, oldest first (newer than any stored)
-local FRESH = {}     -- unseen_after → stored queue members newer than it, newest first
-local POSITIONS = {} -- waiting replies whose queue position is filled in after the flush
+local STAMPED
+local DIRTY
+local Q_ADDED   -- members this call added to the queue, oldest first (newer than any stored)
+local FRESH     -- unseen_after → stored queue members newer than it, newest first
+local POSITIONS -- waiting replies whose queue position is filled in after the flush
+
+local function begin(keys, args)
+  -- (the standard libraries are not reachable while the library loads: bound here)
+  call, byte, find = redis.call, string.byte, string.find
+  P = keys[1]
+  -- The store's clock never runs backwards: a call whose time was taken before a concurrent
+  -- call that has already run (another instance, a queued command) uses that later time, so
+  -- records keep their order (a session never starts before its user's previous one ended).
+  NOW = tonumber(args[1])
+  LAST = tonumber(call('GET', P .. 'clock') or '0')
+  if LAST > NOW then NOW = LAST end
+  NOW_S = tostring(NOW)
+  WINDOW, RELAX, REMATCH = tonumber(args[2]), tonumber(args[3]), tonumber(args[4])
+  RESET_AFTER, SKIP_FREE, SKIP_WINDOW = tonumber(args[5]), tonumber(args[6]), tonumber(args[7])
+  if args[8] ~= STEPS_SOURCE then
+    STEPS, STEPS_SOURCE = {}, args[8]
+    for s in string.gmatch(args[8], '%d+') do STEPS[#STEPS + 1] = tonumber(s) end
+  end
+  K_TIX, K_Q, K_CUR, K_CD, K_MOODS = P .. 'tix', P .. 'q', P .. 'cur', P .. 'cd', P .. 'moods'
+  K_LIVE, K_BAR, K_PRES = P .. 'live', P .. 'bar', P .. 'pres'
+  H, H_DIRTY, Z, Z_DIRTY, Z_GT, S, S_DIRTY, INCRS, PUSHES = {}, {}, {}, {}, {}, {}, {}, {}, {}
+  SEQ, SEQ_DIRTY, PAD, STAMPED, DIRTY = nil, false, false, false, false
+  Q_ADDED, FRESH, POSITIONS = {}, {}, {}
+end
 
 local function tab(t, k)
   local v = t[k]
@@ -108,26 +123,16 @@ local function hdel(k, f)
   DIRTY = true
 end
 
--- the whole hash as field → value (false for a deleted field)
-local function hgetall(k)
-  local c = tab(H, k)
-  if not H_FULL[k] then
-    local flat = call('HGETALL', k)
-    for i = 1, #flat, 2 do
-      if c[flat[i]] == nil then c[flat[i]] = flat[i + 1] end
-    end
-    H_FULL[k] = true
-  end
-  return c
+local function sget(k)
+  local v = S[k]
+  if v == nil then v = call('GET', k); S[k] = v end
+  return v or nil
 end
 
--- a field map as HGETALL's flat reply
-local function flat(c)
-  local out = {}
-  for f, v in pairs(c) do
-    if v then out[#out + 1] = f; out[#out + 1] = v end
-  end
-  return out
+local function sset(k, v, px)
+  S[k] = v
+  S_DIRTY[k] = px or 0
+  DIRTY = true
 end
 
 local function hincr(k, f, n)
@@ -233,7 +238,9 @@ local function flush()
       if n ~= 0 then call('HINCRBY', k, f, n) end
     end
   end
-  for k, ms in pairs(EXPIRES) do call('PEXPIRE', k, ms) end
+  for k, px in pairs(S_DIRTY) do
+    if px > 0 then call('SET', k, S[k], 'PX', px) else call('SET', k, S[k]) end
+  end
   if #PUSHES > 0 and call('LPUSH', P .. 'waits', unpack(PUSHES)) > 2 * WAITS_KEPT then
     call('LTRIM', P .. 'waits', 0, WAITS_KEPT - 1)
   end
@@ -241,7 +248,7 @@ local function flush()
   -- the pad only has to exist once per hash (it never leaves); re-assert it now and then
   if PAD then call('HSETNX', K_TIX, '~pad~', string.rep('-', 80)) end
   if STAMPED and NOW > LAST then call('SET', P .. 'clock', NOW); LAST = NOW end
-  H_DIRTY, Z_DIRTY, Z_GT, INCRS, EXPIRES, PUSHES = {}, {}, {}, {}, {}, {}
+  H_DIRTY, Z_DIRTY, Z_GT, INCRS, S_DIRTY, PUSHES = {}, {}, {}, {}, {}, {}
   SEQ_DIRTY, PAD, DIRTY, STAMPED = false, false, false, false
   -- what was added is stored now; a later fresh scan reads the queue again
   Q_ADDED, FRESH = {}, {}
@@ -339,7 +346,6 @@ local function seeker_of(uid, sm, sd, since, ints)
   return { uid = uid, sm = sm, needles = needles, ceiling = pair_score(sm, sm, #needles), relaxed = sd == 1 or NOW - since >= RELAX }
 end
 
-local byte, find = string.byte, string.find
 
 -- the pair's score when the mood rule allows it (both sides accept), else nil. The hot path: a
 -- candidate costs a few byte reads plus one plain find per seeker interest (tickets wrap their
@@ -429,8 +435,11 @@ local function select_listed(sk, listed, unseen_after)
       stale[#stale + 1] = id
     end
   end
-  if best == nil or best.score < sk.ceiling then
-    -- the newest few; never more than the window's newest part, so they are inside the window
+  if best == nil then
+    -- Nobody ranked fits: the newest few; never more than the window's newest part, so they
+    -- are inside the window. (When a ranked one fits it is taken: it was the best of a window
+    -- read at most a few ms ago, and scanning the arrivals since then for a better score cost
+    -- more than the rest of the enqueue.)
     local limit = math.min(FRESH_MAX, WINDOW - math.ceil(WINDOW / 2))
     if limit > 0 then
       local fresh = fresh_after(unseen_after, limit)
@@ -456,49 +465,51 @@ end
 
 -- The pair write: the stored tickets (a_stored/b_stored: the values in tix, or nil for a seeker
 -- who was not waiting) go, the session and both pointers appear, the pair is remembered.
--- av/bv carry the preferences. Returns the session's fields as HGETALL would.
+-- av/bv carry the preferences. Returns the session's value.
 local function write_session(sid, a, av, a_stored, b, bv, b_stored, score)
   local common = common_of(ticket_interests(av), ticket_interests(bv))
   if a_stored then remove_ticket(a) end
   if b_stored then remove_ticket(b) end
-  local aw, bw = NOW - ticket_since(av), NOW - ticket_since(bv)
-  local f = { 'id', sid, 'a', a, 'b', b, 'am', string.sub(av, 1, 1), 'bm', string.sub(bv, 1, 1),
-    'ap', profile_of(av), 'bp', profile_of(bv), 'ci', table.concat(common, '\31'), 'sc', tostring(score),
-    'c', NOW_S, 'aw', tostring(aw), 'bw', tostring(bw), 'aq', ticket_request(av), 'bq', ticket_request(bv) }
-  local s = P .. 's:' .. sid
-  for i = 1, #f, 2 do hset(s, f[i], f[i + 1]) end
+  local v = table.concat({ sid, a, b, NOW_S, '', '', '', '', string.sub(av, 1, 1), string.sub(bv, 1, 1),
+    NOW - ticket_since(av), NOW - ticket_since(bv), score, table.concat(common, '\31'),
+    profile_of(av), profile_of(bv), ticket_request(av), ticket_request(bv) }, '\29')
+  sset(P .. 's:' .. sid, v)
   STAMPED = true
   hset(K_CUR, a, sid)
   hset(K_CUR, b, sid)
   zadd(K_LIVE, NOW, sid)
   zadd_gt(K_BAR, NOW, pair_key(a, b))
   zadd(P .. 'ann:s', NOW, sid)
-  PUSHES[#PUSHES + 1] = aw
-  PUSHES[#PUSHES + 1] = bw
-  return f
+  PUSHES[#PUSHES + 1] = NOW - ticket_since(av)
+  PUSHES[#PUSHES + 1] = NOW - ticket_since(bv)
+  return v
 end
 
--- → the ended session's fields as HGETALL would give them plus a field map, or false when the
--- session is not live
+-- a session's head: id, a, b, c, act, e, and everything after rs and by
+local function session_head(v)
+  return string.match(v, '^([^\29]*)\29([^\29]*)\29([^\29]*)\29([^\29]*)\29([^\29]*)\29([^\29]*)\29[^\29]*\29[^\29]*\29(.*)$')
+end
+
+-- → the ended session's value and its two users, or false when the session is not live
 local function end_session(sid, reason, by)
   local s = P .. 's:' .. sid
-  local m = hgetall(s)
-  if not m.a or m.e then return false end
-  local start = tonumber(m.act or m.c)
-  hset(s, 'e', NOW_S)
+  local v = sget(s)
+  if not v then return false end
+  local id, a, b, c, act, e, rest = session_head(v)
+  if e ~= '' then return false end
+  local start = tonumber(act ~= '' and act or c)
+  local ended = table.concat({ id, a, b, c, act, NOW_S, reason, by, rest }, '\29')
+  sset(s, ended, ENDED_TTL)
   STAMPED = true
-  hset(s, 'rs', reason)
-  hset(s, 'by', by)
   zrem(K_LIVE, sid)
-  if hget(K_CUR, m.a) == sid then hdel(K_CUR, m.a) end
-  if hget(K_CUR, m.b) == sid then hdel(K_CUR, m.b) end
+  if hget(K_CUR, a) == sid then hdel(K_CUR, a) end
+  if hget(K_CUR, b) == sid then hdel(K_CUR, b) end
   if NOW - start >= RESET_AFTER then
-    reset_level(m.a)
-    reset_level(m.b)
+    reset_level(a)
+    reset_level(b)
   end
-  EXPIRES[s] = ENDED_TTL
   zadd(P .. 'ann:e', NOW, sid)
-  return flat(m), m
+  return ended, a, b
 end
 
 -- enqueue or update (keeping the place), then match at once if anyone fits. listed and
@@ -510,7 +521,7 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   local cur = hget(K_CUR, uid)
   if cur then
     -- a replay of the call that created it still reports created
-    return { 'matched', cur, cur == sid and '1' or '0', flat(hgetall(P .. 's:' .. cur)) }
+    return { 'matched', cur, cur == sid and '1' or '0', sget(P .. 's:' .. cur) or false }
   end
   local queued = hget(K_TIX, uid)
   local since = NOW
@@ -553,11 +564,11 @@ end
  *   'E', uid, request, newSessionId, unseenAfter, n, (candidate, version) × n   — an enqueue; the
  *        candidates are Node's ranking of its window snapshot, best first (see select_listed)
  *   'X', sessionId, reason, endedBy                                           — an end
- * An enqueue replies as ENQUEUE always did ({matched…} | {waiting…} | {cooldown…}); an end with
- * the ended session's fields, or nil when it was not live.
+ * An enqueue replies {matched, sessionId, created, session} | {waiting, position, count,
+ * version, since, stale ids} | {cooldown, until}; an end with the ended session, or nil when it
+ * was not live (sessions as stored: see the encodings above).
  */
-export const BATCH = String.raw`${LIBRARY}
--- read what every enqueue needs in a few bulk commands first
+const BATCH = String.raw`-- read what every enqueue needs in a few bulk commands first
 local ops, users, tickets, pair_keys = {}, {}, {}, {}
 local i = 9
 while i <= #ARGV do
@@ -569,9 +580,11 @@ while i <= #ARGV do
     ops[#ops + 1] = { uid = uid, req = ARGV[i + 2], sid = ARGV[i + 3], unseen_after = ARGV[i + 4], listed = listed }
     users[#users + 1] = uid
     tickets[#tickets + 1] = uid
-    for k = 1, #listed, 2 do tickets[#tickets + 1] = listed[k] end
-    -- the first choice nearly always wins: its pair lookup goes in the bulk read
-    if listed[1] then pair_keys[#pair_keys + 1] = pair_key(uid, listed[1]) end
+    -- the first choice nearly always wins: its ticket and pair lookup go in the bulk reads
+    if listed[1] then
+      tickets[#tickets + 1] = listed[1]
+      pair_keys[#pair_keys + 1] = pair_key(uid, listed[1])
+    end
     i = i + 6 + 2 * n
   else
     ops[#ops + 1] = { sid = ARGV[i + 1], reason = ARGV[i + 2], by = ARGV[i + 3] }
@@ -596,10 +609,9 @@ return finish(out)`;
  * commit(a, versionA, b, versionB, sessionId): the pair commit for a pair chosen in Node (sweep).
  * Replaying it with the same session id returns the existing session and writes nothing.
  */
-export const COMMIT = String.raw`${LIBRARY}
-local a, va, b, vb, sid = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local existing = hgetall(P .. 's:' .. sid)
-if existing.id then return { 'exists', flat(existing) } end
+const COMMIT = String.raw`local a, va, b, vb, sid = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
+local existing = sget(P .. 's:' .. sid)
+if existing then return { 'exists', existing } end
 if a == b then return { 'conflict', 'self' } end
 hprefetch(K_TIX, { a, b })
 local av, bv = hget(K_TIX, a), hget(K_TIX, b)
@@ -619,13 +631,12 @@ return finish({ 'created', write_session(sid, a, av, av, b, bv, bv, score) })`;
  * skip(uid, newSessionId): end the current session (reason skip), count the skip, start or
  * escalate a cooldown when it crosses the free allowance, otherwise re-enqueue — all atomic.
  */
-export const SKIP = String.raw`${LIBRARY}
-local uid, sid = ARGV[9], ARGV[10]
+const SKIP = String.raw`local uid, sid = ARGV[9], ARGV[10]
 local cu = cooldown_until(uid)
 if cu then return { 'cooldown', cu, false } end
 local cur = hget(K_CUR, uid)
 if not cur then return { 'not_in_session' } end
-local ended, fields = end_session(cur, 'skip', uid)
+local ended = end_session(cur, 'skip', uid)
 local sk = P .. 'sk:' .. uid
 call('ZREMRANGEBYSCORE', sk, '-inf', NOW - SKIP_WINDOW)
 call('ZADD', sk, NOW, NOW .. ':' .. next_seq())
@@ -638,32 +649,38 @@ if call('ZCARD', sk) > SKIP_FREE then
   call('DEL', sk)
   return finish({ 'cooldown', untl, ended })
 end
--- re-queue with the request this user was matched with (kept on the session)
-fields = fields or {}
-local req = fields.a == uid and fields.aq or fields.bq
-if not req then req = '41\30\30{"nickname":"stranger","avatar":null}' end
+-- re-queue with the request this user was matched with (kept on the session: aq, bq come last)
+local req
+if ended then
+  local a = string.match(ended, '^[^\29]*\29([^\29]*)')
+  local aq, bq = string.match(ended, '\29([^\29]*)\29([^\29]*)$')
+  if a == uid then req = aq else req = bq end
+end
+if not req or req == '' then req = '41\30\30{"nickname":"stranger","avatar":null}' end
 local requeue = enqueue(uid, req, sid, nil, nil)
 return finish({ 'skipped', ended, requeue })`;
 
 /** activate(sessionId) → fields, or nil when not live. Idempotent. */
-export const ACTIVATE = String.raw`${LIBRARY}
-local s = P .. 's:' .. ARGV[9]
-local m = hgetall(s)
-if not m.a or m.e then return false end
-if not m.act then hset(s, 'act', NOW_S) end
-return finish(flat(m))`;
+const ACTIVATE = String.raw`local s = P .. 's:' .. ARGV[9]
+local v = sget(s)
+if not v then return false end
+local id, a, b, c, act, e, rest = session_head(v)
+if e ~= '' then return false end
+if act == '' then
+  v = table.concat({ id, a, b, c, NOW_S, '', '', '', rest }, '\29')
+  sset(s, v)
+end
+return finish(v)`;
 
 /** cancel(uid) → 1 when a ticket was removed. */
-export const CANCEL = String.raw`${LIBRARY}
-if remove_ticket(ARGV[9]) then return finish(1) end
+const CANCEL = String.raw`if remove_ticket(ARGV[9]) then return finish(1) end
 return 0`;
 
 /**
  * expireUser(uid, cutoff): only if the user's last presence is still ≤ cutoff, drop their ticket
  * and time out their session. → { droppedFlag, endedFields|nil }
  */
-export const EXPIRE_USER = String.raw`${LIBRARY}
-local uid, cutoff = ARGV[9], tonumber(ARGV[10])
+const EXPIRE_USER = String.raw`local uid, cutoff = ARGV[9], tonumber(ARGV[10])
 local seen = zscore(K_PRES, uid)
 if not seen or seen > cutoff then return { 0, false } end
 local dropped = 0
@@ -678,8 +695,7 @@ return finish({ dropped, ended })`;
  * prime(uid, nExcluded, excluded..., recentUser, recentAt, ...) → 1, or 0 when already primed.
  * Exclusions bar the pair for good (+inf); a recent meeting never lowers what is recorded.
  */
-export const PRIME = String.raw`${LIBRARY}
-local uid = ARGV[9]
+const PRIME = String.raw`local uid = ARGV[9]
 if not call('SET', P .. 'pr:' .. uid, '1', 'NX') then return 0 end
 local n = tonumber(ARGV[10])
 local i = 11
@@ -697,8 +713,7 @@ return 1`;
  * window() → { newest queue score, ids…, tickets… }: the candidate window in FIFO order with its
  * tickets, in one round trip (Node's window snapshot and the sweep read it).
  */
-export const WINDOW = String.raw`${LIBRARY}
-local ids = window_entries()
+const WINDOW = String.raw`local ids = window_entries()
 local newest = call('ZRANGE', K_Q, -1, -1, 'WITHSCORES')
 local out = { newest[2] or '-inf' }
 if #ids == 0 then return out end
@@ -706,3 +721,32 @@ local vals = call('HMGET', K_TIX, unpack(ids))
 for i = 1, #ids do out[#out + 1] = ids[i] end
 for i = 1, #ids do out[#out + 1] = vals[i] or '' end
 return out`;
+
+const BODIES = {
+  batch: BATCH,
+  commit: COMMIT,
+  skip: SKIP,
+  activate: ACTIVATE,
+  cancel: CANCEL,
+  expireUser: EXPIRE_USER,
+  prime: PRIME,
+  window: WINDOW,
+} as const;
+export type MatchFunction = keyof typeof BODIES;
+
+// Each body runs as a registered function: KEYS/ARGV are its arguments and begin() resets the
+// per-call state first.
+const registrations = (library: string) =>
+  Object.entries(BODIES)
+    .map(([name, body]) => `redis.register_function('${library}_${name}', function(KEYS, ARGV)\nbegin(KEYS, ARGV)\n${body}\nend)`)
+    .join("\n");
+
+/** The library's name carries a hash of its code, so two versions of the app never call each other's. */
+export const MATCH_LIBRARY_NAME = `mm_${createHash("sha1").update(LIBRARY + registrations("")).digest("hex").slice(0, 12)}`;
+
+/** The code for FUNCTION LOAD (Redis ≥ 7.0). */
+export const MATCH_LIBRARY = `#!lua name=${MATCH_LIBRARY_NAME}\n${LIBRARY}\n${registrations(MATCH_LIBRARY_NAME)}\n`;
+
+export function functionName(name: MatchFunction): string {
+  return `${MATCH_LIBRARY_NAME}_${name}`;
+}
