@@ -1,6 +1,7 @@
 import Redis from "ioredis";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { matchConfig } from "@/server/matching/config";
+import { MATCH_LIBRARY_NAME } from "@/server/matching/lua/scripts";
 import { createRedisMatchStore, deleteNamespace } from "@/server/matching/redis-store";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
 import { matchStoreContract } from "./contract";
@@ -18,6 +19,54 @@ matchStoreContract("redis", async (config) => {
 });
 
 describe("redis driver specifics", () => {
+  it("loads its function library when the server does not have it (restart, new version)", async () => {
+    const namespace = uniqueNamespace("mm");
+    const store = createRedisMatchStore({ redis, config: matchConfig(), namespace });
+    onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+    await redis.function("DELETE", MATCH_LIBRARY_NAME).catch(() => "not loaded");
+    const out = await store.enqueue("a", { mood: "chill", interests: [], mode: "any" }, { nickname: "A", avatar: null }, 1000);
+    expect(out).toEqual({ kind: "waiting", position: 1, waiting: 1 });
+    const libraries = (await redis.function("LIST", "LIBRARYNAME", MATCH_LIBRARY_NAME)) as unknown[];
+    expect(libraries).toHaveLength(1);
+  });
+
+  it("enqueues and ends asked for in one turn share one function call, each seeing the ones before", async () => {
+    const namespace = uniqueNamespace("mm");
+    // a client of its own whose function calls are counted
+    const client = new Redis(TEST_REDIS_URL);
+    let calls = 0;
+    const fcall = client.fcall.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as { fcall: typeof fcall }).fcall = (...args) => {
+      calls++;
+      return fcall(...args);
+    };
+    const store = createRedisMatchStore({ redis: client, config: matchConfig(), namespace });
+    onTestFinished(async () => {
+      await deleteNamespace(redis, namespace);
+      await client.quit();
+    });
+    const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
+    const [a, b, c] = await Promise.all([
+      store.enqueue("a", chill, { nickname: "A", avatar: null }, 1000),
+      store.enqueue("b", chill, { nickname: "B", avatar: null }, 1000),
+      store.enqueue("c", chill, { nickname: "C", avatar: null }, 1000),
+    ]);
+    // a waits, b takes a (added earlier in the same call), c waits
+    expect(a).toMatchObject({ kind: "waiting" });
+    expect(b).toMatchObject({ kind: "matched", created: true });
+    expect(c).toEqual({ kind: "waiting", position: 1, waiting: 1 });
+    const session = b.kind === "matched" ? b.session : null;
+    expect([session?.a.userId, session?.b.userId].sort()).toEqual(["a", "b"]);
+    const [ended, again] = await Promise.all([
+      store.endSession(session!.id, "end", "a", 2000),
+      store.endSession(session!.id, "end", "b", 2000),
+    ]);
+    expect(ended).toMatchObject({ id: session!.id, reason: "end", endedBy: "a" });
+    expect(again).toBeNull(); // ended exactly once, by the first op of the call
+    // one window read, one call for the three enqueues, one for the two ends
+    expect(calls).toBe(3);
+  });
+
   it("keeps every key in the namespace's hash slot and leaves the shared client open", async () => {
     const namespace = uniqueNamespace("mm");
     const store = createRedisMatchStore({ redis, config: matchConfig(), namespace });
