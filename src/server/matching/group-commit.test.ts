@@ -21,10 +21,35 @@ describe("createGroupCommit", () => {
     const group = createGroupCommit<number, number>(async (ops) => {
       sizes.push(ops.length);
       return ops.map((n) => n * 2);
-    }, 4);
+    }, { maxOps: 4, maxInFlight: 8 });
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => group.run(i, 0)));
     expect(replies).toEqual(Array.from({ length: 10 }, (_, i) => i * 2));
     expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it("keeps at most maxInFlight calls out; what arrives meanwhile goes in the next call", async () => {
+    const calls: number[][] = [];
+    const answers: (() => void)[] = [];
+    const group = createGroupCommit<number, number>(
+      (ops) =>
+        new Promise((resolve) => {
+          calls.push(ops);
+          answers.push(() => resolve(ops));
+        }),
+      { maxInFlight: 1 },
+    );
+    const first = group.run(1, 0);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([[1]]);
+    const later = [group.run(2, 0), group.run(3, 0), group.run(4, 0)];
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(1); // still one out
+    answers[0]!();
+    expect(await first).toBe(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(calls[1]).toEqual([2, 3, 4]);
+    answers[1]!();
+    expect(await Promise.all(later)).toEqual([2, 3, 4]);
   });
 
   it("fails every operation of a failed call, and only those", async () => {

@@ -1,7 +1,8 @@
 import Redis from "ioredis";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { matchConfig } from "@/server/matching/config";
-import { MATCH_LIBRARY_NAME } from "@/server/matching/lua/scripts";
+import { functionName, MATCH_LIBRARY_NAME } from "@/server/matching/lua/scripts";
+import { encodeRequest, sessionFields } from "@/server/matching/redis-codec";
 import { createRedisMatchStore, deleteNamespace } from "@/server/matching/redis-store";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
 import { matchStoreContract } from "./contract";
@@ -28,6 +29,29 @@ describe("redis driver specifics", () => {
     expect(out).toEqual({ kind: "waiting", position: 1, waiting: 1 });
     const libraries = (await redis.function("LIST", "LIBRARYNAME", MATCH_LIBRARY_NAME)) as unknown[];
     expect(libraries).toHaveLength(1);
+  });
+
+  it("a resent enqueue whose session has ended since never reuses that session's id", async () => {
+    const namespace = uniqueNamespace("mm");
+    const config = matchConfig();
+    const store = createRedisMatchStore({ redis, config, namespace, sweepLock: false });
+    onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+    const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
+    const prefix = `mm:{${namespace}}:`;
+    const header = (now: number) => [now, config.window, config.relaxMoodAfterMs, config.rematchWindowMs, config.cooldownResetAfterMs, config.skipFree, config.skipWindowMs, config.cooldownStepsMs.join(",")];
+    // the same call twice, as a client resends an unanswered command after reconnecting
+    const enqueueA = (now: number) => redis.fcall(functionName("batch"), 1, prefix, ...header(now), "E", "a", encodeRequest(chill, { nickname: "A", avatar: null }), "SID0000000000001", "-inf", 0) as Promise<unknown[][]>;
+    await store.enqueue("b", chill, { nickname: "B", avatar: null }, 1000);
+    const [first] = await enqueueA(1001);
+    expect(first!.slice(0, 3)).toEqual(["matched", "SID0000000000001", "1"]);
+    await store.endSession("SID0000000000001", "end", "b", 2000);
+    await store.enqueue("c", chill, { nickname: "C", avatar: null }, 2001);
+    const [again] = await enqueueA(2002);
+    expect(again![0]).toBe("waiting"); // queued, not matched with c under the old id
+    expect(sessionFields(await redis.get(`${prefix}s:SID0000000000001`))).toMatchObject({ a: "a", b: "b", rs: "end" });
+    const swept = await store.sweep(3000);
+    expect(swept.map((x) => [x.a.userId, x.b.userId].sort())).toEqual([["a", "c"]]);
+    expect(swept[0]!.id).not.toBe("SID0000000000001");
   });
 
   it("enqueues and ends asked for in one turn share one function call, each seeing the ones before", async () => {

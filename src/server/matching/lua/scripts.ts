@@ -129,6 +129,17 @@ local function sget(k)
   return v or nil
 end
 
+-- one MGET for the string keys not known yet
+local function sprefetch(keys)
+  local need = {}
+  for i = 1, #keys do
+    if S[keys[i]] == nil then need[#need + 1] = keys[i] end
+  end
+  if #need == 0 then return end
+  local vals = call('MGET', unpack(need))
+  for i = 1, #need do S[need[i]] = vals[i] end
+end
+
 local function sset(k, v, px)
   S[k] = v
   S_DIRTY[k] = px or 0
@@ -528,7 +539,11 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   if queued then since = ticket_since(queued) end
   local sk = seeker_of(uid, byte(req, 1) - 48, byte(req, 2) - 48, since, string.match(req, '^%d%d\30([^\30]*)'))
   local pick, stale
-  if listed then pick, stale = select_listed(sk, listed, unseen_after)
+  -- A session with this id exists but is not this user's current one: this call already ran
+  -- (a client resent it after a lost reply) and that session has ended since. Its id must never
+  -- name a second session, so this run only queues the user; the sweep finds them a partner.
+  if sget(P .. 's:' .. sid) then pick, stale = nil, {}
+  elseif listed then pick, stale = select_listed(sk, listed, unseen_after)
   else pick = select_in_window(sk) end
   -- all checks are done: writes from here on
   zadd_gt(K_PRES, NOW, uid)
@@ -569,7 +584,7 @@ end
  * was not live (sessions as stored: see the encodings above).
  */
 const BATCH = String.raw`-- read what every enqueue needs in a few bulk commands first
-local ops, users, tickets, pair_keys = {}, {}, {}, {}
+local ops, users, tickets, pair_keys, sessions = {}, {}, {}, {}, {}
 local i = 9
 while i <= #ARGV do
   if ARGV[i] == 'E' then
@@ -579,6 +594,7 @@ while i <= #ARGV do
     local uid = ARGV[i + 1]
     ops[#ops + 1] = { uid = uid, req = ARGV[i + 2], sid = ARGV[i + 3], unseen_after = ARGV[i + 4], listed = listed }
     users[#users + 1] = uid
+    sessions[#sessions + 1] = P .. 's:' .. ARGV[i + 3]
     tickets[#tickets + 1] = uid
     -- the first choice nearly always wins: its ticket and pair lookup go in the bulk reads
     if listed[1] then
@@ -595,6 +611,7 @@ if #users > 0 then
   hprefetch(K_CD, users)
   hprefetch(K_CUR, users)
   hprefetch(K_TIX, tickets)
+  sprefetch(sessions)
 end
 if #pair_keys > 0 then zprefetch(K_BAR, pair_keys) end
 local out = {}
