@@ -17,7 +17,7 @@ export interface GroupCommit<Op, Reply> {
 export interface GroupCommitOptions {
   /** Operations per call at most (default 64). */
   maxOps?: number;
-  /** Calls out at once at most (default 2: one being answered while the next is sent). */
+  /** Calls out at once at most (default 1: what arrives while one is out goes in the next, so batches grow with load). */
   maxInFlight?: number;
 }
 
@@ -34,7 +34,7 @@ export function createGroupCommit<Op, Reply>(
   options: GroupCommitOptions = {},
 ): GroupCommit<Op, Reply> {
   const maxOps = options.maxOps ?? 64;
-  const maxInFlight = options.maxInFlight ?? 2;
+  const maxInFlight = options.maxInFlight ?? 1;
   let pending: Pending<Op, Reply>[] = [];
   let scheduled = false;
   let inFlight = 0;

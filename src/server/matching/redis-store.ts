@@ -3,7 +3,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
 import { functionName, MATCH_LIBRARY, type MatchFunction } from "./lua/scripts";
-import { createGroupCommit } from "./group-commit";
+import { createGroupCommit, type GroupCommitOptions } from "./group-commit";
 import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, sessionFields, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
 import { newSessionId } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
@@ -29,6 +29,8 @@ export interface RedisMatchStoreOptions {
   sweepLock?: boolean;
   /** How long concurrent enqueues may share one read of the candidate window (default 5 ms). */
   windowMaxAgeMs?: number;
+  /** Batching of enqueues and ends (group-commit.ts defaults). */
+  groupCommit?: GroupCommitOptions;
 }
 
 /** avgWaitMs averages this many of the latest waits (the script keeps at most twice as many). */
@@ -125,7 +127,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   ];
   const call = (name: MatchFunction, now: number, ...args: (string | number)[]) => functions[name](prefix, ...header(now), ...args);
   const counters: EnqueueCounters = { conflicts: 0, retries: 0, windowReads: 0 };
-  const batch = createGroupCommit<BatchOp, unknown>(async (ops, now) => (await call("batch", now, ...ops.flat())) as unknown[]);
+  const batch = createGroupCommit<BatchOp, unknown>(async (ops, now) => (await call("batch", now, ...ops.flat())) as unknown[], options.groupCommit);
 
   function enqueueOutcome(reply: Reply): EnqueueOutcome {
     switch (reply[0]) {
