@@ -59,7 +59,7 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!
 async function worker(args: WorkerArgs) {
   const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
   const maxInFlight = process.env.BENCH_IN_FLIGHT ? Number(process.env.BENCH_IN_FLIGHT) : undefined;
-  const store = createRedisMatchStore({ redis, config, namespace: args.namespace, groupCommit: { maxInFlight } });
+  const store = createRedisMatchStore({ redis, config, namespace: args.namespace, groupCommit: { maxInFlight }, windowMaxAgeMs: process.env.BENCH_WINDOW_AGE_MS ? Number(process.env.BENCH_WINDOW_AGE_MS) : undefined });
   const idle: string[] = Array.from({ length: USERS_PER_WORKER }, (_, i) => userId(args.index, i));
   const report: WorkerReport = { matches: 0, sweepMatches: 0, enqueues: 0, commitLatenciesMs: [], pairs: [], elapsedMs: 0, errors: 0, conflicts: 0, retries: 0, windowReads: 0, cpuUsec: 0 };
   let stopped = false;

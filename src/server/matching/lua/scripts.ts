@@ -42,9 +42,10 @@ local FRESH_MAX = 8
 
 -- Per call: begin() sets all of these. The library is loaded once (Redis Functions), so its
 -- functions are created once instead of on every call; only this state is per call.
-local call, byte, find, P, NOW, LAST, NOW_S
+local call, byte, find, fmt, P, NOW, LAST, NOW_S
 local WINDOW, RELAX, REMATCH, RESET_AFTER, SKIP_FREE, SKIP_WINDOW
 local STEPS, STEPS_SOURCE = {}, nil
+local int -- integer → string (below)
 local K_TIX, K_Q, K_CUR, K_CD, K_MOODS, K_LIVE, K_BAR, K_PRES
 
 -- ---------------------------------------------------------------- state: cached reads, buffered writes
@@ -63,7 +64,7 @@ local POSITIONS -- waiting replies whose queue position is filled in after the f
 
 local function begin(keys, args)
   -- (the standard libraries are not reachable while the library loads: bound here)
-  call, byte, find = redis.call, string.byte, string.find
+  call, byte, find, fmt = redis.call, string.byte, string.find, string.format
   P = keys[1]
   -- The store's clock never runs backwards: a call whose time was taken before a concurrent
   -- call that has already run (another instance, a queued command) uses that later time, so
@@ -71,7 +72,7 @@ local function begin(keys, args)
   NOW = tonumber(args[1])
   LAST = tonumber(call('GET', P .. 'clock') or '0')
   if LAST > NOW then NOW = LAST end
-  NOW_S = tostring(NOW)
+  NOW_S = int(NOW)
   WINDOW, RELAX, REMATCH = tonumber(args[2]), tonumber(args[3]), tonumber(args[4])
   RESET_AFTER, SKIP_FREE, SKIP_WINDOW = tonumber(args[5]), tonumber(args[6]), tonumber(args[7])
   if args[8] ~= STEPS_SOURCE then
@@ -83,6 +84,13 @@ local function begin(keys, args)
   H, H_DIRTY, Z, Z_DIRTY, Z_GT, S, S_DIRTY, INCRS, PUSHES = {}, {}, {}, {}, {}, {}, {}, {}, {}
   SEQ, SEQ_DIRTY, PAD, STAMPED, DIRTY = nil, false, false, false, false
   Q_ADDED, FRESH, POSITIONS = {}, {}, {}
+end
+
+-- Numbers leave as integer strings: Redis would print a Lua number with %.17g and Lua's own
+-- tostring uses %.14g; both are slow float formatting, and %.14g drops digits of a queue score.
+int = function(n)
+  if n == math.huge then return '+inf' end
+  return fmt('%d', n)
 end
 
 local function tab(t, k)
@@ -234,31 +242,31 @@ local function flush()
     local c = Z[k]
     local adds, dels = {}, {}
     for m, kind in pairs(members) do
-      if kind == 'set' then adds[#adds + 1] = c[m]; adds[#adds + 1] = m else dels[#dels + 1] = m end
+      if kind == 'set' then adds[#adds + 1] = int(c[m]); adds[#adds + 1] = m else dels[#dels + 1] = m end
     end
     if #adds > 0 then call('ZADD', k, unpack(adds)) end
     if #dels > 0 then call('ZREM', k, unpack(dels)) end
   end
   for k, members in pairs(Z_GT) do
     local adds = {}
-    for m, score in pairs(members) do adds[#adds + 1] = score; adds[#adds + 1] = m end
+    for m, score in pairs(members) do adds[#adds + 1] = int(score); adds[#adds + 1] = m end
     if #adds > 0 then call('ZADD', k, 'GT', unpack(adds)) end
   end
   for k, fields in pairs(INCRS) do
     for f, n in pairs(fields) do
-      if n ~= 0 then call('HINCRBY', k, f, n) end
+      if n ~= 0 then call('HINCRBY', k, f, int(n)) end
     end
   end
   for k, px in pairs(S_DIRTY) do
-    if px > 0 then call('SET', k, S[k], 'PX', px) else call('SET', k, S[k]) end
+    if px > 0 then call('SET', k, S[k], 'PX', int(px)) else call('SET', k, S[k]) end
   end
   if #PUSHES > 0 and call('LPUSH', P .. 'waits', unpack(PUSHES)) > 2 * WAITS_KEPT then
     call('LTRIM', P .. 'waits', 0, WAITS_KEPT - 1)
   end
-  if SEQ_DIRTY then call('SET', P .. 'seq', SEQ) end
+  if SEQ_DIRTY then call('SET', P .. 'seq', int(SEQ)) end
   -- the pad only has to exist once per hash (it never leaves); re-assert it now and then
   if PAD then call('HSETNX', K_TIX, '~pad~', string.rep('-', 80)) end
-  if STAMPED and NOW > LAST then call('SET', P .. 'clock', NOW); LAST = NOW end
+  if STAMPED and NOW > LAST then call('SET', P .. 'clock', NOW_S); LAST = NOW end
   H_DIRTY, Z_DIRTY, Z_GT, INCRS, S_DIRTY, PUSHES = {}, {}, {}, {}, {}, {}
   SEQ_DIRTY, PAD, DIRTY, STAMPED = false, false, false, false
   -- what was added is stored now; a later fresh scan reads the queue again
@@ -481,8 +489,9 @@ local function write_session(sid, a, av, a_stored, b, bv, b_stored, score)
   local common = common_of(ticket_interests(av), ticket_interests(bv))
   if a_stored then remove_ticket(a) end
   if b_stored then remove_ticket(b) end
+  local aw, bw = int(NOW - ticket_since(av)), int(NOW - ticket_since(bv))
   local v = table.concat({ sid, a, b, NOW_S, '', '', '', '', string.sub(av, 1, 1), string.sub(bv, 1, 1),
-    NOW - ticket_since(av), NOW - ticket_since(bv), score, table.concat(common, '\31'),
+    aw, bw, score, table.concat(common, '\31'),
     profile_of(av), profile_of(bv), ticket_request(av), ticket_request(bv) }, '\29')
   sset(P .. 's:' .. sid, v)
   STAMPED = true
@@ -491,8 +500,8 @@ local function write_session(sid, a, av, a_stored, b, bv, b_stored, score)
   zadd(K_LIVE, NOW, sid)
   zadd_gt(K_BAR, NOW, pair_key(a, b))
   zadd(P .. 'ann:s', NOW, sid)
-  PUSHES[#PUSHES + 1] = NOW - ticket_since(av)
-  PUSHES[#PUSHES + 1] = NOW - ticket_since(bv)
+  PUSHES[#PUSHES + 1] = aw
+  PUSHES[#PUSHES + 1] = bw
   return v
 end
 
@@ -567,7 +576,7 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   hset(K_TIX, uid, tv)
   -- position and count come after the flush; version and since let Node add the ticket to its
   -- window snapshot
-  local reply = { 'waiting', 0, 0, tostring(ver), tostring(since), stale or {} }
+  local reply = { 'waiting', 0, 0, int(ver), int(since), stale or {} }
   POSITIONS[#POSITIONS + 1] = { uid = uid, reply = reply }
   return reply
 end
@@ -584,7 +593,7 @@ end
  * was not live (sessions as stored: see the encodings above).
  */
 const BATCH = String.raw`-- read what every enqueue needs in a few bulk commands first
-local ops, users, tickets, pair_keys, sessions = {}, {}, {}, {}, {}
+local ops, users, tickets, pair_keys, sessions, ended = {}, {}, {}, {}, {}, {}
 local i = 9
 while i <= #ARGV do
   if ARGV[i] == 'E' then
@@ -604,8 +613,23 @@ while i <= #ARGV do
     i = i + 6 + 2 * n
   else
     ops[#ops + 1] = { sid = ARGV[i + 1], reason = ARGV[i + 2], by = ARGV[i + 3] }
+    ended[#ended + 1] = P .. 's:' .. ARGV[i + 1]
     i = i + 4
   end
+end
+-- the sessions the ends name, and their users' pointers
+if #ended > 0 then
+  sprefetch(ended)
+  local members = {}
+  for k = 1, #ended do
+    local v = S[ended[k]]
+    if v then
+      local a, b = string.match(v, '^[^\29]*\29([^\29]*)\29([^\29]*)')
+      members[#members + 1] = a
+      members[#members + 1] = b
+    end
+  end
+  if #members > 0 then hprefetch(K_CUR, members) end
 end
 if #users > 0 then
   hprefetch(K_CD, users)
@@ -655,9 +679,9 @@ local cur = hget(K_CUR, uid)
 if not cur then return { 'not_in_session' } end
 local ended = end_session(cur, 'skip', uid)
 local sk = P .. 'sk:' .. uid
-call('ZREMRANGEBYSCORE', sk, '-inf', NOW - SKIP_WINDOW)
-call('ZADD', sk, NOW, NOW .. ':' .. next_seq())
-call('PEXPIRE', sk, SKIP_WINDOW)
+call('ZREMRANGEBYSCORE', sk, '-inf', int(NOW - SKIP_WINDOW))
+call('ZADD', sk, NOW_S, NOW_S .. ':' .. int(next_seq()))
+call('PEXPIRE', sk, int(SKIP_WINDOW))
 if call('ZCARD', sk) > SKIP_FREE then
   local level = cooldown_record(uid)
   level = math.min(level + 1, #STEPS)
