@@ -54,6 +54,25 @@ describe("redis driver specifics", () => {
     expect(swept[0]!.id).not.toBe("SID0000000000001");
   });
 
+  it("a resent skip never ends the session its own re-queue made", async () => {
+    const namespace = uniqueNamespace("mm");
+    const config = matchConfig();
+    const store = createRedisMatchStore({ redis, config, namespace, sweepLock: false });
+    onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+    const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
+    const prefix = `mm:{${namespace}}:`;
+    const header = (now: number) => [now, config.window, config.relaxMoodAfterMs, config.rematchWindowMs, config.cooldownResetAfterMs, config.skipFree, config.skipWindowMs, config.cooldownStepsMs.join(",")];
+    const skipA = (now: number) => redis.fcall(functionName("skip"), 1, prefix, ...header(now), "a", "SID0000000000002") as Promise<unknown[]>;
+    await store.enqueue("b", chill, { nickname: "B", avatar: null }, 1000);
+    await store.enqueue("a", chill, { nickname: "A", avatar: null }, 1001); // a–b
+    await store.enqueue("c", chill, { nickname: "C", avatar: null }, 1002);
+    const first = await skipA(2000);
+    expect(first[0]).toBe("skipped");
+    expect((first[2] as unknown[]).slice(0, 2)).toEqual(["matched", "SID0000000000002"]); // a–c
+    expect(await skipA(2001)).toEqual(["not_in_session"]);
+    expect(await store.getSession("SID0000000000002")).toMatchObject({ a: { userId: "a" }, b: { userId: "c" } });
+  });
+
   it("enqueues and ends asked for in one turn share one function call, each seeing the ones before", async () => {
     const namespace = uniqueNamespace("mm");
     // a client of its own whose function calls are counted

@@ -676,7 +676,9 @@ const SKIP = String.raw`local uid, sid = ARGV[9], ARGV[10]
 local cu = cooldown_until(uid)
 if cu then return { 'cooldown', cu, false } end
 local cur = hget(K_CUR, uid)
-if not cur then return { 'not_in_session' } end
+-- cur == sid: this call already ran (resent after a lost reply) and its re-queue made that
+-- session; skipping it too would end a conversation nobody asked to leave
+if not cur or cur == sid then return { 'not_in_session' } end
 local ended = end_session(cur, 'skip', uid)
 local sk = P .. 'sk:' .. uid
 call('ZREMRANGEBYSCORE', sk, '-inf', int(NOW - SKIP_WINDOW))
