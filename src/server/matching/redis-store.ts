@@ -91,7 +91,9 @@ export async function loadMatchLibrary(redis: Redis | Cluster): Promise<void> {
       node.function("LOAD", MATCH_LIBRARY).then(
         () => undefined,
         (error: unknown) => {
-          if (!/already exists/i.test(String(error))) throw error;
+          if (/already exists/i.test(String(error))) return;
+          if (/unknown command/i.test(String(error))) throw new Error("The matching store needs Redis 7.0 or newer (Redis Functions): FUNCTION LOAD is unknown to this server.");
+          throw error;
         },
       ),
     ),
