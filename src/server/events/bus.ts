@@ -28,8 +28,14 @@ export type EventListener = (event: StoredEvent) => void;
 export type Unsubscribe = (() => void) & { readonly ready: Promise<void> };
 
 export interface EventBus {
-  /** Assigns the next id for the user, stores the event (unless it is `state`), broadcasts it. */
-  publish<N extends ServerEventName>(userId: string, name: N, data: ServerEvents[N]): Promise<number>;
+  /**
+   * Assigns the next id for the user, stores the event (unless it is `state`), broadcasts it.
+   * With `once` (a key such as `end:<sessionId>`), an event already published for this user under
+   * that key (within the log's TTL) is not published again: its id is returned instead. Session
+   * announcements use it, so a command resent after a reconnect or a reconciler's second attempt
+   * never tells anyone twice.
+   */
+  publish<N extends ServerEventName>(userId: string, name: N, data: ServerEvents[N], once?: string): Promise<number>;
   /** Stored events with id > afterId, oldest first (at most the capped log). */
   replay(userId: string, afterId: number): Promise<StoredEvent[]>;
   /** The last id handed out for the user; 0 if none (or the sequence expired). */

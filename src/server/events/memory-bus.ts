@@ -34,6 +34,8 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
   const onError = options.onError ?? defaultBusErrorHandler;
   const logs = new Map<string, UserLog>();
   const listeners = new Map<string, Set<EventListener>>();
+  /** `once` keys already published (user + key → the id), until the log would have expired. */
+  const published = new Map<string, { id: number; expiresAt: number }>();
 
   /** The user's log with expired parts dropped, as Redis would have expired the keys. */
   function current(userId: string): UserLog | undefined {
@@ -50,12 +52,17 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
   }
 
   return {
-    async publish<N extends ServerEventName>(userId: string, name: N, data: ServerEvents[N]) {
+    async publish<N extends ServerEventName>(userId: string, name: N, data: ServerEvents[N], once?: string) {
       assertUserId(userId);
       // A JSON round trip gives listeners exactly what the Redis driver would deliver.
       const json = JSON.stringify(data);
       if (json === undefined) throw new Error(`event ${name} has no JSON data`);
       const t = now();
+      const onceKey = once === undefined ? null : `${userId}\u0000${once}`;
+      if (onceKey !== null) {
+        const seen = published.get(onceKey);
+        if (seen && seen.expiresAt > t) return seen.id;
+      }
       const log = current(userId) ?? { seq: 0, seqExpiresAt: 0, events: [], logExpiresAt: 0 };
       logs.set(userId, log);
       log.seq += 1;
@@ -65,6 +72,10 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
         log.events.push(event);
         if (log.events.length > limits.logCapacity) log.events.splice(0, log.events.length - limits.logCapacity);
         log.logExpiresAt = t + limits.logTtlMs;
+      }
+      if (onceKey !== null) {
+        published.set(onceKey, { id: event.id, expiresAt: t + limits.logTtlMs });
+        if (published.size > 10_000) for (const [k, v] of published) if (v.expiresAt <= t) published.delete(k);
       }
       const userListeners = listeners.get(userId);
       if (userListeners) deliverToListeners(userListeners, event, (e) => onError(e, "listener threw"));

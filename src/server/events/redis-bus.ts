@@ -28,7 +28,7 @@ export interface RedisEventBusOptions extends Partial<EventLogLimits> {
 /** Keys and channel of one user. The `{…}` hash tag keeps them in one Cluster slot. */
 export function eventKeys(namespace: string, userId: string) {
   const base = `ev:{${namespace}:${userId}}`;
-  return { seq: `${base}:seq`, log: `${base}:log`, channel: `${base}:ch` };
+  return { seq: `${base}:seq`, log: `${base}:log`, channel: `${base}:ch`, once: (key: string) => `${base}:once:${key}` };
 }
 
 /**
@@ -37,9 +37,13 @@ export function eventKeys(namespace: string, userId: string) {
  * scored by id (replay is one range read); the payload is the JSON delivered to listeners.
  */
 const PUBLISH = luaScript(`
--- KEYS[1] sequence, KEYS[2] log
+-- KEYS[1] sequence, KEYS[2] log, KEYS[3] (optional) the once key
 -- ARGV[1] channel, ARGV[2] payload tail ',"name":…,"data":…}', ARGV[3] store (1/0),
 -- ARGV[4] log capacity, ARGV[5] log TTL ms, ARGV[6] sequence TTL ms
+if KEYS[3] then
+  local seen = redis.call('GET', KEYS[3])
+  if seen then return tonumber(seen) end
+end
 local id = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 local payload = '{"id":' .. id .. ARGV[2]
@@ -49,6 +53,7 @@ if ARGV[3] == '1' then
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
 end
 redis.call('PUBLISH', ARGV[1], payload)
+if KEYS[3] then redis.call('SET', KEYS[3], id, 'PX', ARGV[5]) end
 return id
 `);
 
@@ -187,7 +192,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   }
 
   const bus: EventBus = {
-    async publish<N extends ServerEventName>(userId: string, name: N, data: ServerEvents[N]) {
+    async publish<N extends ServerEventName>(userId: string, name: N, data: ServerEvents[N], once?: string) {
       assertUserId(userId);
       const dataJson = JSON.stringify(data);
       if (dataJson === undefined) throw new Error(`event ${name} has no JSON data`);
@@ -196,7 +201,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       const id = await runScript(
         redis,
         PUBLISH,
-        [keys.seq, keys.log],
+        once === undefined ? [keys.seq, keys.log] : [keys.seq, keys.log, keys.once(once)],
         [keys.channel, tail, isReplayable(name) ? "1" : "0", limits.logCapacity, limits.logTtlMs, limits.sequenceTtlMs],
       );
       return Number(id);

@@ -31,7 +31,7 @@ export async function announceMatch(deps: SessionDeps, session: LiveSession): Pr
     [session.a.userId, session.b.userId].map(async (userId) => {
       const livekit = await livekitJoin(deps, session, userId);
       joins.set(userId, livekit);
-      await deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit });
+      await deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit }, `start:${session.id}`);
     }),
   );
   await deps.store.markAnnounced("start", session.id);
@@ -48,7 +48,8 @@ export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor:
   deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
   await Promise.all(
-    [ended.a.userId, ended.b.userId].map((userId) => deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload)),
+    // once per user and session: a resent command or a second announcement never tells twice
+    [ended.a.userId, ended.b.userId].map((userId) => deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload, `end:${ended.id}`)),
   );
   // Marked as soon as the users are told: a crash after this point must not make the reconciler
   // tell them again. The room and presence cleanup below is best-effort; the cleanup cron

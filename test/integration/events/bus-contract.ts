@@ -39,6 +39,19 @@ export function describeEventBusContract(name: string, makePair: (opts: { logCap
       expect(await bus.lastId("bob")).toBe(1);
     });
 
+    it("publishes an event with a once key only once per user, answering the first id after", async () => {
+      const { publisher: bus, listener } = pair;
+      const { got, unsubscribe } = await collect(listener, "alice");
+      const ended = { sessionId: "s1", reason: "skip" as const };
+      expect(await bus.publish("alice", "partner_left", ended, "end:s1")).toBe(1);
+      expect(await bus.publish("alice", "partner_left", ended, "end:s1")).toBe(1); // a resend
+      expect(await bus.publish("bob", "session_ended", ended, "end:s1")).toBe(1); // per user
+      expect(await bus.publish("alice", "partner_left", { sessionId: "s2", reason: "end" }, "end:s2")).toBe(2);
+      await vi.waitFor(() => expect(got.map((e) => e.id)).toEqual([1, 2]));
+      expect((await bus.replay("alice", 0)).map((e) => e.id)).toEqual([1, 2]);
+      unsubscribe();
+    });
+
     it("replays stored events after an id, oldest first, with their data", async () => {
       const { publisher: bus } = pair;
       await bus.publish("alice", "chat", chat(1));
