@@ -203,11 +203,15 @@ export class SimUser {
     } else this.becomeIdle();
   }
 
+  /** When the latest session this user learned of started (0: none yet). */
+  private lastMatchAt = 0;
+
   private sessionStarted(sessionId: string, partnerNickname: string, viaHttp: boolean): void {
     if (this.ended.has(sessionId)) return;
     if (viaHttp && !this.world.leaders.has(sessionId)) this.world.leaders.set(sessionId, this.id);
     if (this.belief.status === "in_session" && this.belief.sessionId === sessionId) return;
     this.belief = { status: "in_session", sessionId, since: now() };
+    this.lastMatchAt = this.belief.since;
     this.partner = partnerNickname;
     this.inPool = false;
     void this.converse(sessionId);
@@ -295,8 +299,9 @@ export class SimUser {
     if (status === 200 && body?.status === "in_session") {
       this.sessionStarted((body as Extract<EnqueueResult, { status: "in_session" }>).session.id, body.session.partner.nickname, true);
     } else if (status === 200 && body?.status === "waiting") {
-      // A `matched` that raced ahead of this answer wins: it is newer than the request.
-      if (!(this.belief.status === "in_session" && this.belief.since > t0)) this.belief = { status: "waiting", since: t0 };
+      // A `matched` that raced ahead of this answer wins (it is newer than the request), also
+      // when that call has already ended: the browser's reducer does the same (matchCount).
+      if (!(this.lastMatchAt > t0)) this.belief = { status: "waiting", since: t0 };
     } else if (status === 429 && body?.error?.code === "COOLDOWN") {
       this.count("cooldowns");
       this.cooldownUntil = Date.now() + Number(body.error.details?.retryAfterMs ?? 60_000);

@@ -82,6 +82,19 @@ describe("matchReducer", () => {
     expect(state.phase).toMatchObject({ kind: "in_call", session: { id: "s2" } });
   });
 
+  it("ignores a 'waiting' answer that a match and its end overtook", () => {
+    let state = matchReducer(initialMatchState, { type: "event", name: "state", data: { status: "idle" }, now: 0 });
+    const sentAt = state.matchCount; // the enqueue leaves now
+    state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s7", "Di"), livekit }, now: 0 });
+    state = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s7", reason: "end" }, now: 0 });
+    const ended = state.phase;
+    state = matchReducer(state, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }, matchCountAtSend: sentAt });
+    expect(state.phase).toEqual(ended);
+    // an answer to a request sent after that call is applied
+    state = matchReducer(state, { type: "enqueued", result: { status: "waiting", position: 2, waiting: 3, estimatedWaitMs: 0 }, matchCountAtSend: state.matchCount });
+    expect(state.phase).toEqual({ kind: "waiting", queue: { position: 2, waiting: 3, estimatedWaitMs: 0 } });
+  });
+
   it("records cooldowns and maintenance", () => {
     let state = matchReducer(initialMatchState, { type: "event", name: "cooldown", data: { until: "2030-01-01T00:00:00.000Z" }, now: 0 });
     expect(state.cooldownUntil).toBe(Date.parse("2030-01-01T00:00:00.000Z"));

@@ -64,7 +64,8 @@ export type ServerEventAction = {
 
 export type MatchAction =
   | ServerEventAction
-  | { type: "enqueued"; result: EnqueueResult }
+  /** An enqueue or skip answer; `matchCountAtSend`: `matchCount` when the request left. */
+  | { type: "enqueued"; result: EnqueueResult; matchCountAtSend?: number }
   | { type: "stopped" }
   /** The call ended by my own action (block, report, panic) before the server's event arrived. */
   | { type: "ended_by_me"; sessionId: string; reason: EndReason }
@@ -172,8 +173,11 @@ export function matchReducer(state: MatchState, action: MatchAction): MatchState
     case "enqueued": {
       const result = action.result;
       if (result.status === "in_session") return enterCall(state, result.session, result.livekit);
-      // A `matched` event may have overtaken this answer: a call beats a stale "waiting".
+      // A `matched` event may have overtaken this answer: a call beats a stale "waiting", and so
+      // does a call that started and already ended after the request left (the server has
+      // moved on; the answer describes a queue the user has since left).
       if (state.phase.kind === "in_call") return state;
+      if (action.matchCountAtSend !== undefined && state.matchCount > action.matchCountAtSend) return state;
       const { position, waiting, estimatedWaitMs } = result;
       return { ...state, phase: { kind: "waiting", queue: { position, waiting, estimatedWaitMs } }, maintenance: null };
     }

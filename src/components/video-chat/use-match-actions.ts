@@ -84,9 +84,10 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
 
   const enqueue = useCallback(async () => {
     const { preferences: prefs } = latest.current;
+    const matchCountAtSend = latest.current.state.matchCount;
     try {
       const result = await api.enqueue({ mood: prefs.mood, interests: prefs.interests, mode: prefs.mode });
-      dispatch({ type: "enqueued", result });
+      dispatch({ type: "enqueued", result, matchCountAtSend });
     } catch (error) {
       if (!isApiError(error, "ALREADY_IN_SESSION")) throw error;
       // We are in a call the page didn't know about (another tab, a lost event): rejoin it.
@@ -117,7 +118,8 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
         const phase = latest.current.state.phase;
         if (phase.kind === "in_call") {
           try {
-            dispatch({ type: "enqueued", result: await api.skip() });
+            const matchCountAtSend = latest.current.state.matchCount;
+            dispatch({ type: "enqueued", result: await api.skip(), matchCountAtSend });
             return;
           } catch (error) {
             if (!isApiError(error, "NOT_IN_SESSION")) throw error;
