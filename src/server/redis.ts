@@ -5,7 +5,8 @@ import { logger } from "./logger";
 
 const holder = globalThis as unknown as { __mmRedis?: { command: Redis; subscriberFactory: () => Redis } | null };
 
-const OPTIONS: RedisOptions = {
+/** Options of the shared command connection (exported for its test). */
+export const COMMAND_OPTIONS: RedisOptions = {
   // Fail a command after a short outage instead of hanging the request; the route answers 503.
   maxRetriesPerRequest: 2,
   enableOfflineQueue: true,
@@ -13,6 +14,12 @@ const OPTIONS: RedisOptions = {
   // A Redis that accepts connections but hangs must not hang requests: fail them (503) instead.
   commandTimeout: 2_000,
   retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  // A command already on the wire when the connection drops may have run: fail it (the route
+  // answers 503, the client re-reads its state) instead of running it a second time after the
+  // reconnect. ioredis's default resends it, and a resent skip ended a conversation that had
+  // started in between (bench:faults, redis-drop). Commands not yet sent still wait for the
+  // reconnect (offline queue): they never ran.
+  autoResendUnfulfilledCommands: false,
 };
 
 /**
@@ -23,13 +30,14 @@ export function getRedis(): { command: Redis; subscriberFactory: () => Redis } |
   if (holder.__mmRedis !== undefined) return holder.__mmRedis;
   const url = getEnv().redisUrl;
   if (!url) return (holder.__mmRedis = null);
-  const command = new Redis(url, { ...OPTIONS, connectionName: "mm-command" });
+  const command = new Redis(url, { ...COMMAND_OPTIONS, connectionName: "mm-command" });
   command.on("error", (err) => logger.warn({ err: err.message }, "redis command connection error"));
   const subscriberFactory = () => {
     // No ready check: it sends INFO, which a connection already in subscriber mode refuses, and
     // streams opened while it connects would then never get their SUBSCRIBE through.
     const sub = new Redis(url, {
-      ...OPTIONS,
+      ...COMMAND_OPTIONS,
+      autoResendUnfulfilledCommands: true,
       commandTimeout: undefined,
       maxRetriesPerRequest: null,
       enableReadyCheck: false,
