@@ -1,4 +1,4 @@
-import Redis from "ioredis";
+import Redis, { type RedisOptions } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { COMMAND_OPTIONS } from "@/server/redis";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
@@ -18,7 +18,7 @@ repeat local t = redis.call('TIME') until (t[1] - t0[1]) * 1000000 + (t[2] - t0[
 return 1`;
 
 /** Sends SLOW_INCR, drops the client's socket while it runs, and reports how often it ran. */
-async function runsAfterDrop(options: ConstructorParameters<typeof Redis>[1]) {
+async function runsAfterDrop(options: RedisOptions) {
   const key = `${uniqueNamespace("resend")}:n`;
   const client = new Redis(TEST_REDIS_URL, { ...options, retryStrategy: () => 20 });
   client.on("error", () => {});
