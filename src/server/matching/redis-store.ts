@@ -1,5 +1,5 @@
 import "server-only";
-import type { Cluster, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
 import { functionName, MATCH_LIBRARY, type MatchFunction } from "./lua/scripts";
@@ -98,6 +98,19 @@ export async function loadMatchLibrary(redis: Redis | Cluster): Promise<void> {
       ),
     ),
   );
+}
+
+/**
+ * A pipeline's replies, or its first error thrown: `exec()` resolves even when commands failed
+ * (e.g. timed out after a dropped connection), and reading a failed reply as "nothing there"
+ * would report a user in a call as idle.
+ */
+async function valuesOf(pipeline: ChainableCommander): Promise<unknown[]> {
+  const replies = await pipeline.exec();
+  if (!replies) throw new Error("pipeline aborted");
+  const failed = replies.find(([error]) => error);
+  if (failed) throw failed[0];
+  return replies.map(([, value]) => value);
 }
 
 export function keyPrefix(namespace: string): string {
@@ -290,14 +303,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async getState(userId, now): Promise<UserState> {
-      const [[, cur], [, cd], [, ticket], [, rank], [, waiting]] = ((await redis
-        .pipeline()
-        .hget(key("cur"), userId)
-        .hget(key("cd"), userId)
-        .hget(key("tix"), userId)
-        .zrank(key("q"), userId)
-        .zcard(key("q"))
-        .exec()) ?? []) as [unknown, unknown][];
+      const [cur, cd, ticket, rank, waiting] = await valuesOf(
+        redis.pipeline().hget(key("cur"), userId).hget(key("cd"), userId).hget(key("tix"), userId).zrank(key("q"), userId).zcard(key("q")),
+      );
       const until = cd ? Number(String(cd).split(",")[1]) : 0;
       const cooldownUntil = until > now ? until : null;
       if (cur) {
@@ -329,7 +337,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
 
     async listWaiting(limit) {
       if (limit <= 0) return [];
-      const [[, ids], [, waiting]] = ((await redis.pipeline().zrange(key("q"), 0, limit - 1).zcard(key("q")).exec()) ?? []) as [unknown, unknown][];
+      const [ids, waiting] = await valuesOf(redis.pipeline().zrange(key("q"), 0, limit - 1).zcard(key("q")));
       return (ids as string[]).map((userId, i) => ({ userId, position: i + 1, waiting: Number(waiting) }));
     },
 
@@ -374,13 +382,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async stats(): Promise<QueueStats> {
-      const [[, waiting], [, moods], [, live], [, waits]] = ((await redis
-        .pipeline()
-        .zcard(key("q"))
-        .hgetall(key("moods"))
-        .zcard(key("live"))
-        .lrange(key("waits"), 0, WAITS_SAMPLED - 1)
-        .exec()) ?? []) as [unknown, unknown][];
+      const [waiting, moods, live, waits] = await valuesOf(
+        redis.pipeline().zcard(key("q")).hgetall(key("moods")).zcard(key("live")).lrange(key("waits"), 0, WAITS_SAMPLED - 1),
+      );
       const counts = (moods ?? {}) as Record<string, string>;
       const byMood = Object.fromEntries(MOODS.map((m, i) => [m, Math.max(0, Number(counts[String(i)] ?? 0))])) as Record<Mood, number>;
       const samples = (waits as string[]).map(Number);

@@ -54,6 +54,14 @@ describe("redis driver specifics", () => {
     expect(swept[0]!.id).not.toBe("SID0000000000001");
   });
 
+  it("a failed read fails the call instead of reading as nothing there (a user in a call is not idle)", async () => {
+    const namespace = uniqueNamespace("mm");
+    const store = createRedisMatchStore({ redis, config: matchConfig(), namespace });
+    onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+    await redis.set(`mm:{${namespace}}:cur`, "not a hash"); // every HGET on it fails (WRONGTYPE)
+    await expect(store.getState("a", 1000)).rejects.toThrow(/WRONGTYPE/);
+  });
+
   it("a resent skip never ends the session its own re-queue made", async () => {
     const namespace = uniqueNamespace("mm");
     const config = matchConfig();
