@@ -205,6 +205,8 @@ export class SimUser {
 
   /** When the latest session this user learned of started (0: none yet). */
   private lastMatchAt = 0;
+  /** Sessions this user was told it is in. */
+  private readonly known = new Set<string>();
 
   private sessionStarted(sessionId: string, partnerNickname: string, viaHttp: boolean): void {
     if (this.ended.has(sessionId)) return;
@@ -212,14 +214,19 @@ export class SimUser {
     if (this.belief.status === "in_session" && this.belief.sessionId === sessionId) return;
     this.belief = { status: "in_session", sessionId, since: now() };
     this.lastMatchAt = this.belief.since;
+    this.known.add(sessionId);
     this.partner = partnerNickname;
     this.inPool = false;
     void this.converse(sessionId);
   }
 
   private sessionEnded(sessionId: string, _reason: EndReason | undefined): void {
+    const heardOf = this.ended.has(sessionId) || this.known.has(sessionId);
     this.ended.add(sessionId);
     if (this.belief.status === "in_session" && this.belief.sessionId === sessionId) this.becomeIdle();
+    // The end of a conversation never heard start, while waiting: the queue view is stale (its
+    // `matched` was announced late or not at all). Re-read, as the browser does.
+    else if (this.belief.status === "waiting" && !heardOf) void this.resync("end of an unknown session while waiting");
   }
 
   private becomeIdle(): void {

@@ -34,7 +34,8 @@ describe("matchReducer", () => {
 
   it("shows who left, and ignores events for other sessions", () => {
     const state = inCall();
-    expect(matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "other", reason: "skip" }, now: 0 })).toBe(state);
+    // (only the revision moves: any event makes an older status read stale)
+    expect(matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "other", reason: "skip" }, now: 0 })).toEqual({ ...state, revision: state.revision + 1 });
     const left = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s1", reason: "skip" }, now: 0 });
     expect(left.phase).toMatchObject({ kind: "ended", by: "partner", reason: "skip" });
     // An idle snapshot afterwards keeps the "left" screen readable.
@@ -93,6 +94,31 @@ describe("matchReducer", () => {
     // an answer to a request sent after that call is applied
     state = matchReducer(state, { type: "enqueued", result: { status: "waiting", position: 2, waiting: 3, estimatedWaitMs: 0 }, matchCountAtSend: state.matchCount });
     expect(state.phase).toEqual({ kind: "waiting", queue: { position: 2, waiting: 3, estimatedWaitMs: 0 } });
+  });
+
+  it("applies a status read only when nothing changed while it was on its way", () => {
+    let state = matchReducer(initialMatchState, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }, matchCountAtSend: 0 });
+    const sent = state.revision;
+    // the server says idle (the ticket is gone): the stale queue view is corrected
+    const idle = matchReducer(state, { type: "status", data: { status: "idle" }, revisionAtSend: sent, now: 0 });
+    expect(idle.phase).toEqual({ kind: "idle" });
+    // but a match that arrived after the read left wins over it
+    state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s9", "Ed"), livekit }, now: 0 });
+    state = matchReducer(state, { type: "status", data: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }, revisionAtSend: sent, now: 0 });
+    expect(state.phase).toMatchObject({ kind: "in_call", session: { id: "s9" } });
+  });
+
+  it("asks for a status read when a conversation it never heard start ends while it waits", () => {
+    let state = matchReducer(initialMatchState, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 } });
+    expect(state.resyncWanted).toBe(0);
+    state = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "unknown", reason: "skip" }, now: 0 });
+    expect(state.resyncWanted).toBe(1);
+    expect(state.phase.kind).toBe("waiting"); // until the read answers
+    // the end of the call it left (a late notice) is no reason to
+    let after = inCall("s1");
+    after = matchReducer(after, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 } });
+    after = matchReducer(after, { type: "event", name: "partner_left", data: { sessionId: "s1", reason: "skip" }, now: 0 });
+    expect(after.resyncWanted).toBe(0);
   });
 
   it("records cooldowns and maintenance", () => {

@@ -6,6 +6,7 @@ import type {
   ServerEventName,
   ServerEvents,
   SessionView,
+  StatusView,
 } from "@/lib/schemas";
 
 /**
@@ -43,6 +44,17 @@ export interface MatchState {
   matchCount: number;
   /** Increases on every incoming partner message (sound, unread badge). */
   incomingCount: number;
+  /**
+   * Increases with every server event and every queue action of the page: a status read is
+   * applied only if nothing changed while it was on its way.
+   */
+  revision: number;
+  /**
+   * Increases when the page should re-read its status: the end of a conversation it never heard
+   * start arrived while it showed the queue (its `matched` notice was lost, e.g. the match was
+   * announced late after an outage), so the queue view is no longer true.
+   */
+  resyncWanted: number;
 }
 
 export const TYPING_SHOWN_MS = 4_000;
@@ -56,6 +68,8 @@ export const initialMatchState: MatchState = {
   maintenance: null,
   matchCount: 0,
   incomingCount: 0,
+  revision: 0,
+  resyncWanted: 0,
 };
 
 export type ServerEventAction = {
@@ -66,6 +80,8 @@ export type MatchAction =
   | ServerEventAction
   /** An enqueue or skip answer; `matchCountAtSend`: `matchCount` when the request left. */
   | { type: "enqueued"; result: EnqueueResult; matchCountAtSend?: number }
+  /** A status read (heartbeat); `revisionAtSend`: `revision` when the request left. */
+  | { type: "status"; data: StatusView; revisionAtSend: number; now: number }
   | { type: "stopped" }
   /** The call ended by my own action (block, report, panic) before the server's event arrived. */
   | { type: "ended_by_me"; sessionId: string; reason: EndReason }
@@ -168,8 +184,30 @@ function applyEvent(state: MatchState, action: ServerEventAction): MatchState {
 
 export function matchReducer(state: MatchState, action: MatchAction): MatchState {
   switch (action.type) {
-    case "event":
-      return applyEvent(state, action);
+    case "event": {
+      const next = { ...applyEvent(state, action), revision: state.revision + 1 };
+      const ending = action.name === "partner_left" || action.name === "session_ended";
+      if (ending && state.phase.kind === "waiting" && action.data.sessionId !== state.chatSessionId) {
+        return { ...next, resyncWanted: state.resyncWanted + 1 };
+      }
+      return next;
+    }
+    case "status":
+      // Only if nothing changed meanwhile: the read may be older than what we know now.
+      if (state.revision !== action.revisionAtSend) return state;
+      return applyEvent(state, { type: "event", name: "state", data: action.data, now: action.now });
+    case "enqueued":
+    case "stopped":
+    case "ended_by_me":
+      return { ...queueAction(state, action), revision: state.revision + 1 };
+    default:
+      return localAction(state, action);
+  }
+}
+
+/** The page's own queue actions (answers of enqueue/skip, Stop, its own end). */
+function queueAction(state: MatchState, action: Extract<MatchAction, { type: "enqueued" | "stopped" | "ended_by_me" }>): MatchState {
+  switch (action.type) {
     case "enqueued": {
       const result = action.result;
       if (result.status === "in_session") return enterCall(state, result.session, result.livekit);
@@ -185,6 +223,12 @@ export function matchReducer(state: MatchState, action: MatchAction): MatchState
       return { ...state, phase: { kind: "idle" }, partnerTypingUntil: 0 };
     case "ended_by_me":
       return endCall(state, action.sessionId, action.reason, "me");
+  }
+}
+
+/** Everything else the page does locally: tokens, chat lines, banners. */
+function localAction(state: MatchState, action: Exclude<MatchAction, { type: "event" | "status" | "enqueued" | "stopped" | "ended_by_me" }>): MatchState {
+  switch (action.type) {
     case "livekit": {
       const phase = state.phase;
       if (phase.kind !== "in_call" || phase.session.id !== action.sessionId) return state;

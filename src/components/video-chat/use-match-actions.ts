@@ -206,7 +206,7 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
   const cancelWait = stop;
 
   return useMemo(
-    () => ({ busy, problem, clearProblem: () => setProblem(null), start, next, stop, cancelWait, block, panic, report, sendChat, typing }),
-    [busy, problem, start, next, stop, cancelWait, block, panic, report, sendChat, typing],
+    () => ({ busy, problem, clearProblem: () => setProblem(null), start, next, stop, cancelWait, block, panic, report, sendChat, typing, resync }),
+    [busy, problem, start, next, stop, cancelWait, block, panic, report, sendChat, typing, resync],
   );
 }

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import Link from "next/link";
 import { SessionProvider } from "next-auth/react";
+import type { StatusView } from "@/lib/schemas";
 import { api } from "./api";
 import { CallView, type CallActions } from "./call/call-view";
 import { EndedOverlay } from "./call/ended-overlay";
@@ -44,7 +45,16 @@ function VideoChat({ initialNickname }: { initialNickname: string }) {
   );
   const stream = useEventStream(live, onEvent);
   const markExpired = useCallback(() => setExpired(true), []);
-  useHeartbeat(live, markExpired);
+  const revision = useRef(state.revision);
+  useEffect(() => {
+    revision.current = state.revision;
+  }, [state.revision]);
+  const onStatus = useCallback(
+    (status: StatusView, revisionAtSend: number) => dispatch({ type: "status", data: status, revisionAtSend, now: Date.now() }),
+    [],
+  );
+  const stamp = useCallback(() => revision.current, []);
+  useHeartbeat(live, markExpired, onStatus, stamp);
   useEffect(() => {
     if (stream === "unauthenticated") setExpired(true);
   }, [stream]);
@@ -56,6 +66,11 @@ function VideoChat({ initialNickname }: { initialNickname: string }) {
   const [preferences, setPreferences] = usePreferences();
   const [nickname, setNickname] = useState(initialNickname);
   const actions = useMatchActions({ state, dispatch, preferences, nickname, onExpired: markExpired });
+  // a conversation ended that this page never heard start: its queue view is stale, read the truth
+  const { resync } = actions;
+  useEffect(() => {
+    if (state.resyncWanted > 0) void resync();
+  }, [state.resyncWanted, resync]);
 
   const { phase } = state;
   const now = useNow(phase.kind === "waiting" || (state.cooldownUntil ?? 0) > Date.now() || state.partnerTypingUntil > Date.now(), 500);
