@@ -12,12 +12,13 @@ import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConf
 
 /**
  * Redis driver: live state shared by every app instance. All keys live under `mm:{<ns>}:`, one
- * Cluster slot per namespace. Every state change is one Lua script (lua/scripts.ts). Enqueue
- * ranks the candidates of a per-process window snapshot in Node (window-snapshot.ts, select.ts)
- * and hands the best few to the script, which re-validates them against the live tickets, also
- * considers arrivals the snapshot has not seen, and commits in the same atomic step. Enqueues
- * and ends of one event-loop turn share one BATCH script (group-commit.ts). Sweep selects in
- * Node and commits each pair with the re-validating, replay-safe COMMIT script.
+ * Cluster slot per namespace. Every state change is one atomic call of the Lua function library
+ * (lua/scripts.ts). Enqueue ranks the candidates of a per-process window snapshot in Node
+ * (window-snapshot.ts, select.ts) and hands the best few to the function, which re-validates them
+ * against the live tickets, considers arrivals the snapshot has not seen when none fits, and
+ * commits in the same atomic step. The enqueues and ends asked for while a call is out share the
+ * next `batch` call (group-commit.ts). Sweep selects in Node and commits each pair with the
+ * re-validating, replay-safe `commit` function.
  */
 
 export interface RedisMatchStoreOptions {
@@ -33,21 +34,21 @@ export interface RedisMatchStoreOptions {
   groupCommit?: GroupCommitOptions;
 }
 
-/** avgWaitMs averages this many of the latest waits (the script keeps at most twice as many). */
+/** avgWaitMs averages this many of the latest waits (the functions keep at most twice as many). */
 const WAITS_SAMPLED = 100;
 
-/** Candidates an enqueue hands to the script, best first: enough to survive a few stale ones. */
+/** Candidates an enqueue hands to the function, best first: enough to survive a few stale ones. */
 const RANKED_CANDIDATES = 6;
 
 /** Times the sweep may redo its pairing without the barred pairs it proposed. */
 const SWEEP_ROUNDS = 6;
 
-/** One operation of a BATCH script (see lua/scripts.ts): an enqueue ("E") or an end ("X"). */
+/** One operation of a `batch` call (see lua/scripts.ts): an enqueue ("E") or an end ("X"). */
 type BatchOp = (string | number)[];
 
 /** What the enqueue path has seen, for benchmarks and metrics. */
 export interface EnqueueCounters {
-  /** Ranked candidates the script found gone or changed (taken by a concurrent call). */
+  /** Ranked candidates the function found gone or changed (taken by a concurrent call). */
   conflicts: number;
   /** Matches made with other than the first ranked candidate. */
   retries: number;
@@ -348,7 +349,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     async expire(now): Promise<ExpiryResult> {
       const cutoff = now - config.presenceTimeoutMs;
       const result: ExpiryResult = { droppedTickets: [], timedOut: [] };
-      // bounded batches; each user is re-checked atomically in the script
+      // bounded batches; each user is re-checked atomically in the function
       for (let round = 0; round < 50; round++) {
         const stale = await redis.zrangebyscore(key("pres"), "-inf", cutoff, "LIMIT", 0, 500);
         if (stale.length === 0) break;

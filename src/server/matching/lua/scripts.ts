@@ -1,14 +1,16 @@
 import { createHash } from "node:crypto";
 
 /**
- * Lua for the Redis driver. Every script gets KEYS[1] = the namespace prefix `mm:{<ns>}:` and
- * derives its keys from it, so all of them hash to the namespace's one Cluster slot. ARGV[1..8]
- * are the clock and the config (see redis-store.ts `header`); ARGV[9..] are per script.
+ * Lua for the Redis driver: one function library (MATCH_LIBRARY, loaded with FUNCTION LOAD, so
+ * its top level runs once, not per call). Every function gets KEYS[1] = the namespace prefix
+ * `mm:{<ns>}:` and derives its keys from it, so all of them hash to the namespace's one Cluster
+ * slot. ARGV[1..8] are the clock and the config (see redis-store.ts `header`); ARGV[9..] are per
+ * function.
  *
- * Group commit: enqueues and ends travel in BATCH scripts (one per event-loop turn and process),
- * and every script works on a read cache with buffered writes (the "state" section below): the
- * operations of a batch run one after another, each seeing the ones before it, and the writes go
- * out at the end as one multi-member command per key. A redis.call costs 1–5 µs here, so this is
+ * Group commit: enqueues and ends travel in `batch` calls (group-commit.ts), and every function
+ * works on a read cache with buffered writes (the "state" section below): the operations of a
+ * batch run one after another, each seeing the ones before it, and the writes go out at the end
+ * as one multi-member command per key. A redis.call costs 1–5 µs under load here, so this is
  * where the time goes; see instructions/matching.md for the figures.
  *
  * Rules mirrored from select.ts: window = whole queue if ≤ W else oldest ⌈W/2⌉ + newest ⌊W/2⌋;
@@ -273,7 +275,7 @@ local function flush()
   Q_ADDED, FRESH = {}, {}
 end
 
--- flush, fill in the queue positions of this script's waiting replies, return the result
+-- flush, fill in the queue positions of this call's waiting replies, return the result
 local function finish(result)
   flush()
   if #POSITIONS > 0 then
@@ -410,7 +412,7 @@ local function select_in_window(sk)
 end
 
 -- queue members newer than unseen_after, newest first, at most limit: the stored ones (read once
--- per script and value of unseen_after) as this script has changed them, after its own additions
+-- per call and value of unseen_after) as this call has changed them, after its own additions
 local function fresh_after(unseen_after, limit)
   local stored = FRESH[unseen_after]
   if not stored then
