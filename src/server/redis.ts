@@ -32,6 +32,7 @@ export function getRedis(): { command: Redis; subscriberFactory: () => Redis } |
   if (!url) return (holder.__mmRedis = null);
   const command = new Redis(url, { ...COMMAND_OPTIONS, connectionName: "mm-command" });
   command.on("error", (err) => logger.warn({ err: err.message }, "redis command connection error"));
+  failUnansweredOnClose(command);
   const subscriberFactory = () => {
     // No ready check: it sends INFO, which a connection already in subscriber mode refuses, and
     // streams opened while it connects would then never get their SUBSCRIBE through.
@@ -48,4 +49,19 @@ export function getRedis(): { command: Redis; subscriberFactory: () => Redis } |
   };
   holder.__mmRedis = { command, subscriberFactory };
   return holder.__mmRedis;
+}
+
+/**
+ * With resending off, ioredis keeps the commands that were on the wire when the connection closed
+ * until their command timeout (2 s) fails them; a request (and the matching store's next batch)
+ * would wait that long for nothing. Fail them as soon as the connection is known to be gone.
+ * `commandQueue` is ioredis's own queue of sent, unanswered commands (public, undocumented).
+ */
+export function failUnansweredOnClose(client: Redis): void {
+  client.on("close", () => {
+    const unanswered = client.commandQueue;
+    while (unanswered.length > 0) {
+      unanswered.shift()!.command.reject(new Error("Redis connection lost before the answer: the command may or may not have run"));
+    }
+  });
 }
