@@ -108,14 +108,21 @@ local function hget(k, f)
   return v or nil
 end
 
+-- the names a cache does not know yet, each once (pending: names with a write the cache cannot
+-- answer for yet, which the read must skip too); the prefetchers read them in one command
+local function unknown(c, names, pending)
+  local need, asked = {}, {}
+  for i = 1, #names do
+    local n = names[i]
+    if c[n] == nil and not asked[n] and not (pending and pending[n]) then asked[n] = true; need[#need + 1] = n end
+  end
+  return need
+end
+
 -- one HMGET for the fields not known yet
 local function hprefetch(k, fields)
   local c = tab(H, k)
-  local need, asked = {}, {}
-  for i = 1, #fields do
-    local f = fields[i]
-    if c[f] == nil and not asked[f] then asked[f] = true; need[#need + 1] = f end
-  end
+  local need = unknown(c, fields)
   if #need == 0 then return end
   local vals = call('HMGET', k, unpack(need))
   for i = 1, #need do c[need[i]] = vals[i] end
@@ -141,10 +148,7 @@ end
 
 -- one MGET for the string keys not known yet
 local function sprefetch(keys)
-  local need = {}
-  for i = 1, #keys do
-    if S[keys[i]] == nil then need[#need + 1] = keys[i] end
-  end
+  local need = unknown(S, keys)
   if #need == 0 then return end
   local vals = call('MGET', unpack(need))
   for i = 1, #need do S[need[i]] = vals[i] end
@@ -183,11 +187,7 @@ end
 -- one ZMSCORE for the members not known yet
 local function zprefetch(k, members)
   local c = tab(Z, k)
-  local need, asked = {}, {}
-  for i = 1, #members do
-    local m = members[i]
-    if c[m] == nil and not (Z_GT[k] and Z_GT[k][m]) and not asked[m] then asked[m] = true; need[#need + 1] = m end
-  end
+  local need = unknown(c, members, Z_GT[k])
   if #need == 0 then return end
   local vals = call('ZMSCORE', k, unpack(need))
   for i = 1, #need do c[need[i]] = vals[i] and tonumber(vals[i]) or false end
@@ -778,6 +778,7 @@ const BODIES = {
   window: WINDOW,
 } as const;
 export type MatchFunction = keyof typeof BODIES;
+export const MATCH_FUNCTIONS = Object.keys(BODIES) as MatchFunction[];
 
 // Each body runs as a registered function: KEYS/ARGV are its arguments and begin() resets the
 // per-call state first.
