@@ -2,7 +2,7 @@ import "server-only";
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { functionName, MATCH_LIBRARY, type MatchFunction } from "./lua/scripts";
+import { functionName, MATCH_FUNCTIONS, MATCH_LIBRARY, type MatchFunction } from "./lua/scripts";
 import { createGroupCommit, type GroupCommitOptions } from "./group-commit";
 import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, sessionFields, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
 import { newSessionId } from "./rules";
@@ -59,8 +59,6 @@ export interface EnqueueCounters {
 type Reply = unknown[];
 type FunctionCall = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
 
-const FUNCTIONS = ["batch", "commit", "skip", "activate", "cancel", "expireUser", "prime", "window"] as const satisfies readonly MatchFunction[];
-
 /**
  * Callers of the library's functions (FCALL). The library is loaded on first need: a server that
  * restarted without it, or a new version of the app, loads it then and retries once. Loading once
@@ -81,7 +79,7 @@ function functionsOn(redis: Redis | Cluster): Record<MatchFunction, FunctionCall
         return redis.fcall(functionName(name), 1, prefix, ...args);
       }
     };
-  return Object.fromEntries(FUNCTIONS.map((name) => [name, make(name)])) as Record<MatchFunction, FunctionCall>;
+  return Object.fromEntries(MATCH_FUNCTIONS.map((name) => [name, make(name)])) as Record<MatchFunction, FunctionCall>;
 }
 
 /** FUNCTION LOAD on every primary (one for a plain server). Already loaded is fine. */
@@ -114,6 +112,20 @@ async function valuesOf(pipeline: ChainableCommander): Promise<unknown[]> {
   return replies.map(([, value]) => value);
 }
 
+/** ARGV[1..8] of every function: the clock and the config (lua/scripts.ts `begin`). */
+export function functionHeader(config: MatchConfig, now: number): (string | number)[] {
+  return [
+    now,
+    config.window,
+    config.relaxMoodAfterMs,
+    config.rematchWindowMs,
+    config.cooldownResetAfterMs,
+    config.skipFree,
+    config.skipWindowMs,
+    config.cooldownStepsMs.join(","),
+  ];
+}
+
 export function keyPrefix(namespace: string): string {
   return `mm:{${namespace}}:`;
 }
@@ -129,19 +141,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   const prefix = keyPrefix(options.namespace ?? "q");
   const key = (name: string) => prefix + name;
   const functions = functionsOn(redis);
-  const steps = config.cooldownStepsMs.join(",");
-  // ARGV[1..8] of every function
-  const header = (now: number) => [
-    now,
-    config.window,
-    config.relaxMoodAfterMs,
-    config.rematchWindowMs,
-    config.cooldownResetAfterMs,
-    config.skipFree,
-    config.skipWindowMs,
-    steps,
-  ];
-  const call = (name: MatchFunction, now: number, ...args: (string | number)[]) => functions[name](prefix, ...header(now), ...args);
+  const call = (name: MatchFunction, now: number, ...args: (string | number)[]) => functions[name](prefix, ...functionHeader(config, now), ...args);
   const counters: EnqueueCounters = { conflicts: 0, retries: 0, windowReads: 0 };
   const batch = createGroupCommit<BatchOp, unknown>(async (ops, now) => (await call("batch", now, ...ops.flat())) as unknown[], options.groupCommit);
 

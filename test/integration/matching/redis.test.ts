@@ -1,9 +1,9 @@
 import Redis from "ioredis";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { matchConfig } from "@/server/matching/config";
-import { functionName, MATCH_LIBRARY_NAME } from "@/server/matching/lua/scripts";
+import { functionName, MATCH_LIBRARY_NAME, type MatchFunction } from "@/server/matching/lua/scripts";
 import { encodeRequest, sessionFields } from "@/server/matching/redis-codec";
-import { createRedisMatchStore, deleteNamespace } from "@/server/matching/redis-store";
+import { createRedisMatchStore, deleteNamespace, functionHeader, keyPrefix } from "@/server/matching/redis-store";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
 import { matchStoreContract } from "./contract";
 
@@ -19,6 +19,17 @@ matchStoreContract("redis", async (config) => {
   return { store, cleanup: async () => void (await deleteNamespace(redis, namespace)) };
 });
 
+/** A store on its own namespace, plus direct calls of its functions (to send one call twice, as a resending client would). */
+function storeWithRawCalls() {
+  const namespace = uniqueNamespace("mm");
+  const config = matchConfig();
+  const store = createRedisMatchStore({ redis, config, namespace, sweepLock: false });
+  onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+  const prefix = keyPrefix(namespace);
+  const raw = (name: MatchFunction, now: number, ...args: (string | number)[]) => redis.fcall(functionName(name), 1, prefix, ...functionHeader(config, now), ...args);
+  return { store, prefix, raw };
+}
+
 describe("redis driver specifics", () => {
   it("loads its function library when the server does not have it (restart, new version)", async () => {
     const namespace = uniqueNamespace("mm");
@@ -32,15 +43,10 @@ describe("redis driver specifics", () => {
   });
 
   it("a resent enqueue whose session has ended since never reuses that session's id", async () => {
-    const namespace = uniqueNamespace("mm");
-    const config = matchConfig();
-    const store = createRedisMatchStore({ redis, config, namespace, sweepLock: false });
-    onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+    const { store, prefix, raw } = storeWithRawCalls();
     const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
-    const prefix = `mm:{${namespace}}:`;
-    const header = (now: number) => [now, config.window, config.relaxMoodAfterMs, config.rematchWindowMs, config.cooldownResetAfterMs, config.skipFree, config.skipWindowMs, config.cooldownStepsMs.join(",")];
     // the same call twice, as a client resends an unanswered command after reconnecting
-    const enqueueA = (now: number) => redis.fcall(functionName("batch"), 1, prefix, ...header(now), "E", "a", encodeRequest(chill, { nickname: "A", avatar: null }), "SID0000000000001", "-inf", 0) as Promise<unknown[][]>;
+    const enqueueA = (now: number) => raw("batch", now, "E", "a", encodeRequest(chill, { nickname: "A", avatar: null }), "SID0000000000001", "-inf", 0) as Promise<unknown[][]>;
     await store.enqueue("b", chill, { nickname: "B", avatar: null }, 1000);
     const [first] = await enqueueA(1001);
     expect(first!.slice(0, 3)).toEqual(["matched", "SID0000000000001", "1"]);
@@ -63,14 +69,9 @@ describe("redis driver specifics", () => {
   });
 
   it("a resent skip never ends the session its own re-queue made", async () => {
-    const namespace = uniqueNamespace("mm");
-    const config = matchConfig();
-    const store = createRedisMatchStore({ redis, config, namespace, sweepLock: false });
-    onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
+    const { store, raw } = storeWithRawCalls();
     const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
-    const prefix = `mm:{${namespace}}:`;
-    const header = (now: number) => [now, config.window, config.relaxMoodAfterMs, config.rematchWindowMs, config.cooldownResetAfterMs, config.skipFree, config.skipWindowMs, config.cooldownStepsMs.join(",")];
-    const skipA = (now: number) => redis.fcall(functionName("skip"), 1, prefix, ...header(now), "a", "SID0000000000002") as Promise<unknown[]>;
+    const skipA = (now: number) => raw("skip", now, "a", "SID0000000000002") as Promise<unknown[]>;
     await store.enqueue("b", chill, { nickname: "B", avatar: null }, 1000);
     await store.enqueue("a", chill, { nickname: "A", avatar: null }, 1001); // a–b
     await store.enqueue("c", chill, { nickname: "C", avatar: null }, 1002);
