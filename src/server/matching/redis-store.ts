@@ -175,6 +175,12 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   }
   const snapshot = createWindowSnapshot(() => readWindow(Date.now()), config.window, options.windowMaxAgeMs ?? 5);
 
+  /** The stored sessions' fields (null where none is stored), in one MGET. */
+  async function sessionsById(ids: string[]): Promise<(Record<string, string> | null)[]> {
+    if (ids.length === 0) return [];
+    return (await redis.mget(ids.map((id) => key(`s:${id}`)))).map(sessionFields);
+  }
+
   /**
    * The sweep's pairing: `pairUp` in Node over the window, with the barred pairs (excluded or met
    * recently) looked up only for the pairs it proposes and the pairing redone without them: a
@@ -240,11 +246,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
         redis.zrangebyscore(key("ann:e"), "-inf", before, "LIMIT", 0, limit),
       ]);
       const read = async (ids: string[], kind: "s" | "e") => {
-        const values = ids.length ? await redis.mget(ids.map((id) => key(`s:${id}`))) : [];
         const found: Record<string, string>[] = [];
         const gone: string[] = [];
-        values.forEach((v, i) => {
-          const f = sessionFields(v);
+        (await sessionsById(ids)).forEach((f, i) => {
           if (f) found.push(f);
           else gone.push(ids[i]!);
         });
@@ -326,11 +330,8 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     },
 
     async listLiveSessions() {
-      const ids = await redis.zrange(key("live"), 0, -1);
-      if (ids.length === 0) return [];
       const out: LiveSession[] = [];
-      for (const value of await redis.mget(ids.map((id) => key(`s:${id}`)))) {
-        const f = sessionFields(value);
+      for (const f of await sessionsById(await redis.zrange(key("live"), 0, -1))) {
         if (f && !f.e) out.push(sessionFrom(f));
       }
       return out;
