@@ -14,8 +14,8 @@ export const HEARTBEAT_MS = 30_000;
 export function useHeartbeat(
   enabled: boolean,
   onUnauthenticated: () => void,
-  onStatus?: (status: StatusView, stampAtSend: number) => void,
-  stamp: () => number = () => 0,
+  onStatus: (status: StatusView, stampAtSend: number) => void,
+  stamp: () => number,
 ) {
   const handlers = useRef({ onUnauthenticated, onStatus, stamp });
   useEffect(() => {
@@ -27,7 +27,7 @@ export function useHeartbeat(
     const beat = () => {
       const sentAt = handlers.current.stamp();
       api.heartbeat().then(
-        (status) => handlers.current.onStatus?.(status, sentAt),
+        (status) => handlers.current.onStatus(status, sentAt),
         (error: unknown) => {
           if (isApiError(error, "UNAUTHENTICATED")) handlers.current.onUnauthenticated();
         },
