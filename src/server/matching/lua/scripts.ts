@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
  * Lua for the Redis driver: one function library (MATCH_LIBRARY, loaded with FUNCTION LOAD, so
  * its top level runs once, not per call). Every function gets KEYS[1] = the namespace prefix
  * `mm:{<ns>}:` and derives its keys from it, so all of them hash to the namespace's one Cluster
- * slot. ARGV[1..8] are the clock and the config (see redis-store.ts `header`); ARGV[9..] are per
+ * slot. ARGV[1..8] are the clock and the config (see redis-store.ts `functionHeader`); ARGV[9..] are per
  * function.
  *
  * Group commit: enqueues and ends travel in `batch` calls (group-commit.ts), and every function
