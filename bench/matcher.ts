@@ -16,6 +16,7 @@ import { MOODS } from "@/lib/schemas";
 import { matchConfig } from "@/server/matching/config";
 import { checkRedisInvariants } from "@/server/matching/invariants";
 import { createRedisMatchStore, deleteNamespace } from "@/server/matching/redis-store";
+import { COMMAND_OPTIONS, failUnansweredOnClose } from "@/server/redis";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const WINDOW = 200;
@@ -56,7 +57,9 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!
 // ---------------------------------------------------------------- worker
 
 async function worker(args: WorkerArgs) {
-  const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
+  // the app's command connection settings (src/server/redis.ts), so the figures are the app's
+  const redis = new Redis(REDIS_URL, COMMAND_OPTIONS);
+  failUnansweredOnClose(redis);
   const maxInFlight = process.env.BENCH_IN_FLIGHT ? Number(process.env.BENCH_IN_FLIGHT) : undefined;
   const store = createRedisMatchStore({ redis, config, namespace: args.namespace, groupCommit: { maxInFlight }, windowMaxAgeMs: process.env.BENCH_WINDOW_AGE_MS ? Number(process.env.BENCH_WINDOW_AGE_MS) : undefined });
   const idle: string[] = Array.from({ length: USERS_PER_WORKER }, (_, i) => userId(args.index, i));
@@ -176,7 +179,8 @@ async function run(processes: number, targetMatches: number) {
         if ("report" in m) {
           reports.push(m.report);
           // once one worker is done, stop the others so the measured window stays common
-          for (const c of children) if (c !== child && c.connected) c.send({ stop: true } satisfies ToWorker);
+          // (a worker that has just finished may disconnect while this is sent: nothing to stop then)
+          for (const c of children) if (c !== child && c.connected) c.send({ stop: true } satisfies ToWorker, () => undefined);
           if (reports.length === processes) resolve();
         }
       });
