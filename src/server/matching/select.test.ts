@@ -73,6 +73,30 @@ describe("rankPartners", () => {
     expect(ids(2, (c) => c.userId === "c4")).toEqual(["c3", "c5"]);
     expect(rankPartners(seeker, queue, 100, cfg, 1, never)[0]).toMatchObject({ score: 2.5, common: ["a", "b"] });
   });
+  it("lists exactly the rule's best candidates for any queue (against the rules spelled out)", () => {
+    const waiter = fc.record({
+      mood: fc.constantFrom(...MOODS),
+      mode: fc.constantFrom("same_mood" as const, "any" as const),
+      interests: fc.uniqueArray(fc.constantFrom("a", "b", "c", "d"), { maxLength: 3 }),
+      since: fc.integer({ min: 0, max: 20_000 }),
+    });
+    fc.assert(
+      fc.property(waiter, fc.array(waiter, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), (s, rest, k) => {
+        const seeker = w("s", s, s.since);
+        const queue = [...rest.map((x, i) => w(`c${i}`, x, x.since, i)), w("s", s, s.since, 99)].sort((a, b) => a.since - b.since || a.seq - b.seq);
+        const excluded = (c: Waiter) => c.userId === "c0" || c.userId === "c3";
+        // the reference: every allowed candidate scored, best first, ties in queue order
+        const expected = queue
+          .filter((c) => c.userId !== "s" && !excluded(c) && moodCompatible(seeker, c, 25_000, cfg.relaxMoodAfterMs))
+          .map((c, order) => ({ id: c.userId, score: pairScore(seeker.prefs, c.prefs).score, order }))
+          .sort((a, b) => b.score - a.score || a.order - b.order)
+          .slice(0, k);
+        const ranked = rankPartners(seeker, queue, 25_000, cfg, k, excluded);
+        // (the list may stop early once it is full of perfect scores: same ids then)
+        expect(ranked.map((r) => [r.partner.userId, r.score])).toEqual(expected.map((e) => [e.id, e.score]));
+      }),
+    );
+  });
   it("agrees with pickPartner on its first choice for any queue", () => {
     const waiter = fc.record({
       mood: fc.constantFrom(...MOODS),

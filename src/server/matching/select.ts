@@ -92,12 +92,21 @@ export function rankPartners<W extends Waiter>(
   const ranked: { partner: W; score: number }[] = [];
   const ceiling = maxScore(seeker.prefs);
   const mine = new Set(seeker.prefs.interests);
-  const realMood = seeker.prefs.mood !== "random";
+  const mood = seeker.prefs.mood;
+  const relax = config.relaxMoodAfterMs;
+  // the seeker's side of the mood rule (moodCompatible) is the same for every candidate
+  const seekerRelaxed = seeker.prefs.mode === "any" || now - seeker.since >= relax;
+  // The hot loop of every enqueue (a window of 200): the cheap tests first, `excluded` only for
+  // a candidate that would make the list.
   for (const c of candidates) {
-    if (c.userId === seeker.userId || !moodCompatible(seeker, c, now, config.relaxMoodAfterMs) || excluded(c)) continue;
-    let score = realMood && c.prefs.mood === seeker.prefs.mood ? SAME_MOOD_BONUS : 0;
-    for (const i of c.prefs.interests) if (mine.has(i)) score++;
+    if (c.userId === seeker.userId) continue;
+    const theirs = c.prefs.mood;
+    const agree = theirs === mood || theirs === "random" || mood === "random";
+    if (!agree && !(seekerRelaxed && (c.prefs.mode === "any" || now - c.since >= relax))) continue;
+    let score = agree && theirs === mood && mood !== "random" ? SAME_MOOD_BONUS : 0;
+    if (mine.size > 0) for (const i of c.prefs.interests) if (mine.has(i)) score++;
     if (ranked.length === limit && score <= ranked[limit - 1]!.score) continue;
+    if (excluded(c)) continue;
     let at = ranked.length;
     while (at > 0 && ranked[at - 1]!.score < score) at--;
     ranked.splice(at, 0, { partner: c, score });
