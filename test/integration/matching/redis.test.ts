@@ -172,6 +172,17 @@ describe("redis driver specifics", () => {
       if (out.kind === "matched") expect([out.session.a.userId, out.session.b.userId].sort()).toEqual(["a", "b"]);
     });
 
+    it("a seeker whose ranked candidates were all taken waits, and the sweep pairs them with a newer arrival", async () => {
+      const { one, two } = twoInstances();
+      await one.enqueue("c", chill, profile("C"), 1000); // one's copy: c
+      await two.enqueue("b", chill, profile("B"), 1001); // b and c pair up
+      await two.enqueue("d", chill, profile("D"), 1002); // d waits, unseen by one's copy
+      // a's only ranked candidate is gone (taken): a waits, with d newer than one's copy
+      expect(await one.enqueue("a", chill, profile("A"), 1003)).toMatchObject({ kind: "waiting" });
+      const swept = await one.sweep(1004);
+      expect(swept.map((s) => [s.a.userId, s.b.userId].sort())).toEqual([["a", "d"]]);
+    });
+
     it("skips a ranked candidate another instance took, and never pairs anyone twice", async () => {
       const { one, two } = twoInstances();
       await one.enqueue("x", chill, profile("X"), 1000);

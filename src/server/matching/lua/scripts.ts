@@ -435,9 +435,10 @@ end
 
 -- The enqueue fast path. Node ranked the candidates of its window snapshot (ids with the ticket
 -- versions it saw, best first); the first one whose ticket is unchanged and that passes every
--- rule wins. Tickets that arrived after the snapshot (queue score > unseen_after) are still
--- candidates: the newest few are scanned here, so two users arriving at once on two instances
--- always find each other. Returns the pick (or nil) and the listed ids found gone or changed.
+-- rule wins. When Node ranked nobody, tickets that arrived after the snapshot (queue score >
+-- unseen_after) are still candidates: the newest few are scanned here, so two users arriving at
+-- once on two instances find each other. Returns the pick (or nil) and the listed ids found gone
+-- or changed.
 local function select_listed(sk, listed, unseen_after)
   local best
   local stale = {}
@@ -456,11 +457,15 @@ local function select_listed(sk, listed, unseen_after)
       stale[#stale + 1] = id
     end
   end
-  if best == nil then
-    -- Nobody ranked fits: the newest few; never more than the window's newest part, so they
-    -- are inside the window. (When a ranked one fits it is taken: it was the best of a window
-    -- read at most a few ms ago, and scanning the arrivals since then for a better score cost
-    -- more than the rest of the enqueue.)
+  if best == nil and #listed == 0 then
+    -- Node's copy had nobody for this seeker: the newest few arrivals since, which it could not
+    -- see (two users arriving at once on two instances find each other this way); never more
+    -- than the window's newest part, so they are inside the window. Not when Node did rank
+    -- candidates and all were refused here (taken meanwhile, or barred by a pair rule only
+    -- Redis knows): the queue is busy then or the seeker is picky, the ticket is in every
+    -- instance's copy within windowMaxAgeMs, and the sweep pairs what is left. Scanning there
+    -- cost ~15 % of the store's Redis CPU under load (instructions/matching.md). (When a ranked
+    -- one fits it is taken: it was the best of a window read at most a few ms ago.)
     local limit = math.min(FRESH_MAX, WINDOW - math.ceil(WINDOW / 2))
     if limit > 0 then
       local fresh = fresh_after(unseen_after, limit)
