@@ -184,22 +184,32 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
   /**
    * The sweep's pairing: `pairUp` in Node over the window, with the barred pairs (excluded or met
    * recently) looked up only for the pairs it proposes and the pairing redone without them: a
-   * few rounds, each one ZMSCORE of at most window/2 pairs, instead of every pair of the window
-   * (20,000 for a full one). COMMIT re-checks anyway.
+   * few rounds, each one ZMSCORE of the proposed pairs not looked up yet, instead of every pair
+   * of the window (20,000 for a full one). Only pairs found clear are returned: when the rounds
+   * run out, the last pairing's unchecked pairs wait for the next sweep instead of costing a
+   * commit each that COMMIT would refuse (most of them, in a queue of picky users).
    */
   async function sweepPairs(entries: WindowEntry[], now: number) {
     const barred = new Set<string>();
+    const clear = new Set<string>();
     const isBarred = (a: string, b: string) => barred.has(pairKey(a, b));
+    const keyOf = ({ seeker, pick }: { seeker: WindowEntry; pick: { partner: WindowEntry } }) => pairKey(seeker.userId, pick.partner.userId);
     let pairs = pairUp(entries, now, config, isBarred);
-    for (let round = 0; round < SWEEP_ROUNDS && pairs.length > 0; round++) {
-      const proposed = pairs.map(({ seeker, pick }) => pairKey(seeker.userId, pick.partner.userId));
-      const at = await redis.zmscore(key("bar"), ...proposed);
-      const found = proposed.filter((_, i) => at[i] != null && now - Number(at[i]) < config.rematchWindowMs);
-      if (found.length === 0) break;
-      for (const k of found) barred.add(k);
+    for (let round = 0; round < SWEEP_ROUNDS; round++) {
+      const unknown = pairs.map(keyOf).filter((k) => !clear.has(k));
+      if (unknown.length === 0) break;
+      const at = await redis.zmscore(key("bar"), ...unknown);
+      let found = false;
+      unknown.forEach((k, i) => {
+        if (isBarredAt(at[i], now, config.rematchWindowMs)) {
+          barred.add(k);
+          found = true;
+        } else clear.add(k);
+      });
+      if (!found) break;
       pairs = pairUp(entries, now, config, isBarred);
     }
-    return pairs;
+    return pairs.filter((p) => clear.has(keyOf(p)));
   }
 
   return {
@@ -403,6 +413,16 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
 export type CommitResult =
   | { kind: "created" | "exists"; session: LiveSession }
   | { kind: "conflict"; reason: string };
+
+/**
+ * A `bar` score as ZMSCORE returns it → barred at `now`? Exclusions are stored as +inf, which
+ * Redis writes as "inf" (Number("inf") is NaN, which once let the sweep propose excluded pairs).
+ */
+export function isBarredAt(score: string | null | undefined, now: number, rematchWindowMs: number): boolean {
+  if (score == null) return false;
+  if (score === "inf" || score === "+inf") return true;
+  return now - Number(score) < rematchWindowMs;
+}
 
 /** Deletes every key of a namespace (tests, benchmarks). SCAN-based; never FLUSHDB. */
 export async function deleteNamespace(redis: Redis, namespace: string): Promise<number> {

@@ -121,6 +121,18 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect((await store.getState("b", T0 + 30 * S)).status).toBe("waiting");
     });
 
+    it("sweeps a waiting user past an excluded user to the next compatible one", async () => {
+      const store = await make();
+      await store.exclude("a", "b");
+      expect(await store.enqueue("a", prefs(), profile("A"), T0)).toMatchObject({ kind: "waiting" });
+      expect(await store.enqueue("b", prefs(), profile("B"), T0 + 1)).toMatchObject({ kind: "waiting" }); // excluded
+      expect(await store.enqueue("c", prefs({ mood: "fire" }), profile("C"), T0 + 2)).toMatchObject({ kind: "waiting" }); // mood
+      // relaxed: a's first choice in FIFO order is b (excluded), so a meets c and b waits on
+      const swept = await store.sweep(T0 + 30 * S);
+      expect(swept.map(members)).toEqual([["a", "c"]]);
+      expect((await store.getState("b", T0 + 30 * S)).status).toBe("waiting");
+    });
+
     it("relaxes same_mood only after both sides waited relaxMoodAfterMs; random and any are wildcards", async () => {
       const store = await make();
       await store.enqueue("a", prefs({ mood: "chill" }), profile("A"), T0);
