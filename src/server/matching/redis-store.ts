@@ -18,7 +18,7 @@ import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConf
  * against the live tickets, considers arrivals the snapshot has not seen when none fits, and
  * commits in the same atomic step. The enqueues and ends asked for while a call is out share the
  * next `batch` call (group-commit.ts). Sweep selects in Node and commits each pair with the
- * re-validating, replay-safe `commit` function.
+ * re-validating, replay-safe `commit` function, all of a sweep's pairs in one call.
  */
 
 export interface RedisMatchStoreOptions {
@@ -131,7 +131,7 @@ export function keyPrefix(namespace: string): string {
 }
 
 export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchStore & {
-  /** The raw pair commit (for tests/tools): see lua COMMIT. */
+  /** One pair commit (for tests/tools): see lua COMMIT. */
   commitPair(a: string, versionA: string, b: string, versionB: string, sessionId: string, now: number): Promise<CommitResult>;
   readonly prefix: string;
   /** Running totals of the enqueue path (benchmarks, metrics). */
@@ -156,11 +156,17 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
     }
   }
 
-  async function commitPair(a: string, va: string, b: string, vb: string, sid: string, now: number): Promise<CommitResult> {
-    const reply = (await call("commit", now, a, va, b, vb, sid)) as Reply;
-    if (reply[0] === "conflict") return { kind: "conflict", reason: String(reply[1]) };
-    return { kind: reply[0] === "created" ? "created" : "exists", session: sessionFrom(sessionFields(reply[1])!) };
+  /** The pair commits (lua COMMIT), in order, in one call; one result per pair. */
+  async function commitPairs(pairs: PairToCommit[], now: number): Promise<CommitResult[]> {
+    if (pairs.length === 0) return [];
+    const replies = (await call("commit", now, ...pairs.flatMap((p) => [p.a, p.versionA, p.b, p.versionB, p.sessionId]))) as Reply[];
+    return replies.map((reply) => {
+      if (reply[0] === "conflict") return { kind: "conflict", reason: String(reply[1]) };
+      return { kind: reply[0] === "created" ? "created" : "exists", session: sessionFrom(sessionFields(reply[1])!) };
+    });
   }
+  const commitPair = async (a: string, versionA: string, b: string, versionB: string, sessionId: string, now: number) =>
+    (await commitPairs([{ a, versionA, b, versionB, sessionId }], now))[0]!;
 
   async function readWindow(now: number): Promise<WindowRead> {
     counters.windowReads++;
@@ -288,8 +294,9 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       const { entries } = await readWindow(now);
       if (entries.length < 2) return [];
       const pairs = await sweepPairs(entries, now);
-      const results = await Promise.all(
-        pairs.map(({ seeker, pick }) => commitPair(seeker.userId, seeker.version, pick.partner.userId, pick.partner.version, newSessionId(), now)),
+      const results = await commitPairs(
+        pairs.map(({ seeker, pick }) => ({ a: seeker.userId, versionA: seeker.version, b: pick.partner.userId, versionB: pick.partner.version, sessionId: newSessionId() })),
+        now,
       );
       const created = results.flatMap((r) => (r.kind === "created" ? [r.session] : []));
       snapshot.remove(created.flatMap((c) => [c.a.userId, c.b.userId]));
@@ -408,6 +415,14 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
       // The client was passed in: its owner closes it.
     },
   };
+}
+
+export interface PairToCommit {
+  a: string;
+  versionA: string;
+  b: string;
+  versionB: string;
+  sessionId: string;
 }
 
 export type CommitResult =

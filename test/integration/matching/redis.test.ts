@@ -2,7 +2,7 @@ import Redis from "ioredis";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { matchConfig } from "@/server/matching/config";
 import { functionName, MATCH_LIBRARY_NAME, type MatchFunction } from "@/server/matching/lua/scripts";
-import { encodeRequest, sessionFields } from "@/server/matching/redis-codec";
+import { decodeTicket, encodeRequest, sessionFields } from "@/server/matching/redis-codec";
 import { createRedisMatchStore, deleteNamespace, functionHeader, keyPrefix } from "@/server/matching/redis-store";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
 import { matchStoreContract } from "./contract";
@@ -31,6 +31,22 @@ function storeWithRawCalls() {
 }
 
 describe("redis driver specifics", () => {
+  it("commits a sweep's pairs in one call, each seeing the ones before it", async () => {
+    const { store, prefix, raw } = storeWithRawCalls();
+    const moods = { a: "chill", b: "fire", c: "silly", d: "shy", e: "chill" } as const;
+    for (const [i, [id, mood]] of Object.entries(moods).entries()) {
+      await store.enqueue(id, { mood, interests: [], mode: "same_mood" }, { nickname: id, avatar: null }, 1000 + i);
+    }
+    expect(await redis.zcard(`${prefix}q`)).toBe(3); // e met a at once: b, c, d wait
+    const version = async (id: string) => decodeTicket((await redis.hget(`${prefix}tix`, id))!).version;
+    const [b, c, d] = [await version("b"), await version("c"), await version("d")];
+    // relaxed by now; the second pair reuses b, whom the first took
+    const replies = (await raw("commit", 60_000, "b", b, "c", c, "s1", "d", d, "b", b, "s2", "d", d, "d", d, "s3")) as unknown[][];
+    expect(replies.map((r) => r.slice(0, r[0] === "conflict" ? 2 : 1))).toEqual([["created"], ["conflict", "gone"], ["conflict", "self"]]);
+    expect(sessionFields(replies[0]![1])).toMatchObject({ id: "s1", a: "b", b: "c" });
+    expect(await store.getState("d", 60_000)).toMatchObject({ status: "waiting" });
+  });
+
   it("loads its function library when the server does not have it (restart, new version)", async () => {
     const namespace = uniqueNamespace("mm");
     const store = createRedisMatchStore({ redis, config: matchConfig(), namespace });

@@ -587,6 +587,26 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   POSITIONS[#POSITIONS + 1] = { uid = uid, reply = reply }
   return reply
 end
+
+-- the pair commit for a pair chosen in Node (the sweep): both tickets unchanged, neither user
+-- in a session, not barred, the mood rule from a's side; replay-safe by session id
+local function commit_pair(a, va, b, vb, sid)
+  local existing = sget(P .. 's:' .. sid)
+  if existing then return { 'exists', existing } end
+  if a == b then return { 'conflict', 'self' } end
+  hprefetch(K_TIX, { a, b })
+  local av, bv = hget(K_TIX, a), hget(K_TIX, b)
+  if not av or not bv then return { 'conflict', 'gone' } end
+  if ticket_version(av) ~= va or ticket_version(bv) ~= vb then return { 'conflict', 'changed' } end
+  hprefetch(K_CUR, { a, b })
+  if hget(K_CUR, a) or hget(K_CUR, b) then return { 'conflict', 'in_session' } end
+  local at = zscore(K_BAR, pair_key(a, b))
+  if at == math.huge then return { 'conflict', 'excluded' } end
+  if barred(a, b) then return { 'conflict', 'recent' } end
+  local score = score_for(seeker_of(a, byte(av, 1) - 48, byte(av, 2) - 48, ticket_since(av), ticket_interests(av)), bv)
+  if not score then return { 'conflict', 'mood' } end
+  return { 'created', write_session(sid, a, av, av, b, bv, bv, score) }
+end
 `;
 
 /**
@@ -654,26 +674,28 @@ end
 return finish(out)`;
 
 /**
- * commit(a, versionA, b, versionB, sessionId): the pair commit for a pair chosen in Node (sweep).
- * Replaying it with the same session id returns the existing session and writes nothing.
+ * commit((a, versionA, b, versionB, sessionId) × n): the sweep's pair commits, in order, each
+ * seeing the ones before it; one reply per pair. Replaying a pair with the same session id
+ * returns the existing session and writes nothing. One call for all of a sweep's pairs: a
+ * function call's own cost is several times a refused commit's, and a burst of separate calls
+ * held up every other instance's batch behind it.
  */
-const COMMIT = String.raw`local a, va, b, vb, sid = ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local existing = sget(P .. 's:' .. sid)
-if existing then return { 'exists', existing } end
-if a == b then return { 'conflict', 'self' } end
-hprefetch(K_TIX, { a, b })
-local av, bv = hget(K_TIX, a), hget(K_TIX, b)
-if not av or not bv then return { 'conflict', 'gone' } end
-if ticket_version(av) ~= va or ticket_version(bv) ~= vb then return { 'conflict', 'changed' } end
-hprefetch(K_CUR, { a, b })
-if hget(K_CUR, a) or hget(K_CUR, b) then return { 'conflict', 'in_session' } end
-local at = zscore(K_BAR, pair_key(a, b))
-if at == math.huge then return { 'conflict', 'excluded' } end
-if barred(a, b) then return { 'conflict', 'recent' } end
--- the same mood rule and score as an enqueue's, from a's side
-local score = score_for(seeker_of(a, byte(av, 1) - 48, byte(av, 2) - 48, ticket_since(av), ticket_interests(av)), bv)
-if not score then return { 'conflict', 'mood' } end
-return finish({ 'created', write_session(sid, a, av, av, b, bv, bv, score) })`;
+const COMMIT = String.raw`local users, sessions = {}, {}
+for i = 9, #ARGV, 5 do
+  users[#users + 1] = ARGV[i]
+  users[#users + 1] = ARGV[i + 2]
+  sessions[#sessions + 1] = P .. 's:' .. ARGV[i + 4]
+end
+if #users > 0 then
+  sprefetch(sessions)
+  hprefetch(K_TIX, users)
+  hprefetch(K_CUR, users)
+end
+local out = {}
+for i = 9, #ARGV, 5 do
+  out[#out + 1] = commit_pair(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+end
+return finish(out)`;
 
 /**
  * skip(uid, newSessionId): end the current session (reason skip), count the skip, start or
