@@ -52,6 +52,39 @@ describe("window snapshot", () => {
     expect(r.reads()).toBe(4);
   });
 
+  it("answers from a slightly stale copy while the next read is out, and waits when the copy is old", async () => {
+    let now = 0;
+    let queue = [entry("a", 1)];
+    const held: (() => void)[] = [];
+    let reads = 0;
+    const read = (): Promise<WindowRead> => {
+      reads++;
+      const entries = queue;
+      return new Promise((resolve) => held.push(() => resolve({ newestScore: String(entries.length), entries })));
+    };
+    const snap = createWindowSnapshot(read, 200, 5, () => now);
+    const first = snap.view();
+    held.shift()!(); // nothing to serve yet: the first view waits for its read
+    expect((await first).candidates.map((c) => c.userId)).toEqual(["a"]);
+    queue = [entry("a", 1), entry("b", 2)];
+    now = 12; // past maxAge, within 4 × maxAge: the old copy answers, a read goes out
+    expect((await snap.view()).candidates.map((c) => c.userId)).toEqual(["a"]);
+    expect(await snap.view().then((v) => v.candidates.length)).toBe(1);
+    expect(reads).toBe(2); // one read for both
+    held.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await snap.view()).candidates.map((c) => c.userId)).toEqual(["a", "b"]);
+    now = 100; // an idle process's copy: wait for the read
+    let answered = false;
+    const late = snap.view().then((v) => ((answered = true), v));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    queue = [entry("c", 3)];
+    held.shift()!();
+    expect((await late).candidates.map((c) => c.userId)).toEqual(["a", "b"]); // (the read took the queue as it was when sent)
+    expect(reads).toBe(3);
+  });
+
   it("counts claims so concurrent local seekers can rank someone else first", () => {
     const snap = createWindowSnapshot(reader(() => []).read, 200, 5);
     snap.claim("a");
