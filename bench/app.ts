@@ -34,7 +34,11 @@ async function main() {
   const before = conditions();
   log(`conditions: ${JSON.stringify(before)}`);
   await ensureBuilt(log);
-  const stack = await startStack({ redisUrl: cfg.redisUrl, pgAsyncCommit: cfg.pgAsyncCommit });
+  const stack = await startStack({
+    redisUrl: cfg.redisUrl,
+    pgAsyncCommit: cfg.pgAsyncCommit,
+    nodeArgs: cfg.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cfg.cpuProfileDir}`] : [],
+  });
   const urls = stack.apps.map((a) => a.url);
   await warmSubscribers(urls);
   log(`instances: ${urls.join(", ")}; namespace ${stack.namespace}; database ${stack.db.name}`);

@@ -36,6 +36,8 @@ export const benchConfig = () => ({
   faultRate: num("BENCH_FAULT_RATE", 30),
   /** Experiment: `synchronous_commit = off` for the run's own database (is commit latency the limit?). */
   pgAsyncCommit: Boolean(process.env.BENCH_PG_ASYNC_COMMIT),
+  /** A directory for the app instances' CPU profiles (`--cpu-prof`), written when they stop. */
+  cpuProfileDir: process.env.BENCH_CPU_PROF || null,
   /** Also write the run's full client-side history (large) next to the result. */
   keepHistory: Boolean(process.env.BENCH_HISTORY),
   redisUrl: process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",

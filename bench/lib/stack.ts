@@ -28,7 +28,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { redisUrl: string; instances?: number; env?: Record<string, string>; pgAsyncCommit?: boolean }): Promise<Stack> {
+export async function startStack(options: {
+  redisUrl: string;
+  instances?: number;
+  env?: Record<string, string>;
+  pgAsyncCommit?: boolean;
+  /** Node flags for the instances (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
+}): Promise<Stack> {
   const namespace = uniqueNamespace("bench");
   const db = await createTestDatabase("bench");
   // Only this run's database: the shared server's settings stay as they are.
@@ -56,7 +63,7 @@ export async function startStack(options: { redisUrl: string; instances?: number
   const apps: AppProcess[] = [];
   const startInstance = async (i: number) => {
     const port = ports[i]!;
-    const app = await startApp(port, { ...common, APP_URL: `http://127.0.0.1:${port}` });
+    const app = await startApp(port, { ...common, APP_URL: `http://127.0.0.1:${port}` }, options.nodeArgs);
     apps[i] = app;
     return app;
   };
