@@ -1,11 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { securityHeaders } from "./src/server/ops/security-headers";
+import { securityHeaders } from "./server/ops/security-headers";
 
 /**
- * Next.js loads middleware from `src/` when the app lives in `src/app`; `src/middleware.ts` is
- * the entry point with the matcher and re-exports this function.
- *
- * The early guard: request ids everywhere, and no session cookie → 401 JSON for the private API
+ * The proxy (Next 16's name for middleware; it runs in the Node.js runtime, not the edge
+ * sandbox, which cost every request a copy of its body stream). The early guard: request ids everywhere, and no session cookie → 401 JSON for the private API
  * (never a redirect) or a redirect to the landing page for private pages. The cookie itself is
  * verified by the route or page; this only spares them requests that cannot succeed.
  */
@@ -16,9 +14,9 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
  * Security headers are set here, at run time, because the CSP must allow the LiveKit URL of the
- * running deployment (next.config headers are fixed at build time). Middleware runs in the edge
- * runtime, which cannot load the server env module: this is the one other place that reads the
- * environment, and it reads only the public LiveKit URL and the mode.
+ * running deployment (next.config headers are fixed at build time). The proxy is bundled apart
+ * from the routes and must stay small: it reads only the public LiveKit URL and the mode from
+ * the environment, not the server env module.
  */
 const SECURITY_HEADERS = securityHeaders({
   livekitUrl: process.env.LIVEKIT_URL || "ws://localhost:7880",
@@ -30,7 +28,7 @@ function withSecurityHeaders<R extends Response>(response: R): R {
   return response;
 }
 
-export function middleware(request: NextRequest) {
+export function proxy(request: NextRequest) {
   const incoming = request.headers.get("x-request-id");
   const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
   const path = request.nextUrl.pathname;
@@ -55,3 +53,7 @@ export function middleware(request: NextRequest) {
   response.headers.set("x-request-id", requestId);
   return withSecurityHeaders(response);
 }
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|sounds/|.*\\.(?:png|svg|jpg|webp|mp3|ogg)$).*)"],
+};
