@@ -296,7 +296,7 @@ export class SimUser {
       const { status, body, t0 } = await this.call("enqueue", "/api/matching/enqueue", this.lastPrefs);
       this.applyQueueAnswer(status, body, t0, null);
     } finally {
-      this.busy = false;
+      this.done();
     }
   }
 
@@ -399,8 +399,18 @@ export class SimUser {
         await this.resync(`${action} answered ${status}`);
       }
     } finally {
-      this.busy = false;
+      this.done();
     }
+  }
+
+  /**
+   * The end of a request. A user who became idle while it was out (the `ended` event of their
+   * own end can beat its HTTP answer) was not handed back then, being busy: hand them back now,
+   * or they are lost to the pool for the rest of the run.
+   */
+  private done(): void {
+    this.busy = false;
+    if (this.belief.status === "idle" && !this.inPool) void this.handBack();
   }
 
   /** Explicit `end` (leave the queue and/or the session): used to wind a run down. */
