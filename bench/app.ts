@@ -152,7 +152,7 @@ async function main() {
     const extra = Math.max(0, cfg.openStreams - cfg.users);
     log(`paced: opening ${extra} idle streams (total ${cfg.users + extra})…`);
     idle.push(...(await openMany(extra, async (i) => openIdleStream(urls[i % urls.length]!, "/api/matching/events", await cookieFor(100_000 + i)))));
-    const targetMatches = Math.max(1, peakMatches * cfg.pacedFraction);
+    const targetMatches = Math.max(1, cfg.pacedMatches ?? peakMatches * cfg.pacedFraction);
     // Skips re-queue the skipper without the driver: about 0.55 requeues per match.
     const enqueueRate = Math.round(targetMatches * (2 - PACED_BEHAVIOR.actions.skip / 100) * 10) / 10;
     log(`paced: target ${targetMatches.toFixed(1)} matches/s (driver ${enqueueRate} enqueues/s), ${cfg.seconds} s, ${cfg.users + extra} streams open`);

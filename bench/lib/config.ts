@@ -28,6 +28,8 @@ export const benchConfig = () => ({
     .filter((n) => Number.isFinite(n) && n > 0),
   /** Fraction of the measured peak match rate the paced phase aims for. */
   pacedFraction: num("BENCH_PACED_FRACTION", 0.5),
+  /** A fixed paced rate in matches/s instead of a fraction of the peak (latency at a chosen load). */
+  pacedMatches: process.env.BENCH_PACED_MATCHES ? Number(process.env.BENCH_PACED_MATCHES) : null,
   /** Users in the fault run. */
   faultUsers: num("BENCH_FAULT_USERS", 120),
   /** Seconds of background load around each fault. */
