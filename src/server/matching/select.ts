@@ -103,7 +103,7 @@ export function rankPartners<W extends Waiter>(
     const theirs = c.prefs.mood;
     const agree = theirs === mood || theirs === "random" || mood === "random";
     if (!agree && !(seekerRelaxed && (c.prefs.mode === "any" || now - c.since >= relax))) continue;
-    let score = agree && theirs === mood && mood !== "random" ? SAME_MOOD_BONUS : 0;
+    let score = theirs === mood && mood !== "random" ? SAME_MOOD_BONUS : 0;
     if (mine.size > 0) for (const i of c.prefs.interests) if (mine.has(i)) score++;
     if (ranked.length === limit && score <= ranked[limit - 1]!.score) continue;
     if (excluded(c)) continue;
