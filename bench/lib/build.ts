@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "../..");
-const SOURCES = ["src", "next.config.ts", "package.json", "drizzle"];
+const SOURCES = ["src", "middleware.ts", "next.config.ts", "package.json", "drizzle"];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;

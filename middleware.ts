@@ -1,0 +1,60 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { securityHeaders } from "./src/server/ops/security-headers";
+
+/**
+ * The request guard. Next.js loads it from `src/` when the app lives in `src/app`: `src/proxy.ts`
+ * is the entry point with the matcher and re-exports this function. It is a proxy, Next 16's
+ * name for middleware, because a proxy runs in the Node.js runtime and middleware in the edge
+ * sandbox, which copied every request's body stream.
+ *
+ * The early guard: request ids everywhere, and no session cookie → 401 JSON for the private API
+ * (never a redirect) or a redirect to the landing page for private pages. The cookie itself is
+ * verified by the route or page; this only spares them requests that cannot succeed.
+ */
+const PRIVATE_API = ["/api/matching", "/api/chat", "/api/reports", "/api/blocks"];
+const PRIVATE_PAGES = ["/video-chat"];
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Security headers are set here, at run time, because the CSP must allow the LiveKit URL of the
+ * running deployment (next.config headers are fixed at build time). The proxy is bundled apart
+ * from the routes and must stay small: it reads only the public LiveKit URL and the mode from
+ * the environment, not the server env module.
+ */
+const SECURITY_HEADERS = securityHeaders({
+  livekitUrl: process.env.LIVEKIT_URL || "ws://localhost:7880",
+  production: process.env.NODE_ENV === "production",
+});
+
+function withSecurityHeaders<R extends Response>(response: R): R {
+  for (const { key, value } of SECURITY_HEADERS) response.headers.set(key, value);
+  return response;
+}
+
+export function middleware(request: NextRequest) {
+  const incoming = request.headers.get("x-request-id");
+  const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const path = request.nextUrl.pathname;
+  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
+
+  if (!hasSession && PRIVATE_API.some((p) => path === p || path.startsWith(`${p}/`))) {
+    return withSecurityHeaders(NextResponse.json(
+      { error: { code: "UNAUTHENTICATED", message: "Sign in first: this needs a session.", requestId } },
+      { status: 401, headers: { "x-request-id": requestId, "cache-control": "no-store" } },
+    ));
+  }
+  if (!hasSession && PRIVATE_PAGES.some((p) => path === p || path.startsWith(`${p}/`))) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/";
+    url.search = `?next=${encodeURIComponent(path)}`;
+    return withSecurityHeaders(NextResponse.redirect(url));
+  }
+
+  const headers = new Headers(request.headers);
+  headers.set("x-request-id", requestId);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("x-request-id", requestId);
+  return withSecurityHeaders(response);
+}
+
