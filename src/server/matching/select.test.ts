@@ -58,6 +58,13 @@ describe("pickPartner", () => {
 });
 
 describe("rankPartners", () => {
+  /** A random waiter's preferences and enqueue time, for the property tests. */
+  const waiter = fc.record({
+    mood: fc.constantFrom(...MOODS),
+    mode: fc.constantFrom("same_mood" as const, "any" as const),
+    interests: fc.uniqueArray(fc.constantFrom("a", "b", "c", "d"), { maxLength: 3 }),
+    since: fc.integer({ min: 0, max: 20_000 }),
+  });
   it("lists the best few, best first, ties in FIFO order, skipping excluded candidates", () => {
     const seeker = w("s", { mood: "chill", mode: "any", interests: ["a", "b"] }, 100);
     const queue = [
@@ -74,12 +81,6 @@ describe("rankPartners", () => {
     expect(rankPartners(seeker, queue, 100, cfg, 1, never)[0]).toMatchObject({ score: 2.5, common: ["a", "b"] });
   });
   it("lists exactly the rule's best candidates for any queue (against the rules spelled out)", () => {
-    const waiter = fc.record({
-      mood: fc.constantFrom(...MOODS),
-      mode: fc.constantFrom("same_mood" as const, "any" as const),
-      interests: fc.uniqueArray(fc.constantFrom("a", "b", "c", "d"), { maxLength: 3 }),
-      since: fc.integer({ min: 0, max: 20_000 }),
-    });
     fc.assert(
       fc.property(waiter, fc.array(waiter, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), (s, rest, k) => {
         const seeker = w("s", s, s.since);
@@ -98,12 +99,6 @@ describe("rankPartners", () => {
     );
   });
   it("agrees with pickPartner on its first choice for any queue", () => {
-    const waiter = fc.record({
-      mood: fc.constantFrom(...MOODS),
-      mode: fc.constantFrom("same_mood" as const, "any" as const),
-      interests: fc.uniqueArray(fc.constantFrom("a", "b", "c", "d"), { maxLength: 3 }),
-      since: fc.integer({ min: 0, max: 20_000 }),
-    });
     fc.assert(
       fc.property(waiter, fc.array(waiter, { maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (s, rest, k) => {
         const seeker = w("s", s, s.since);
