@@ -589,16 +589,15 @@ local function enqueue(uid, req, sid, listed, unseen_after)
 end
 
 -- the pair commit for a pair chosen in Node (the sweep): both tickets unchanged, neither user
--- in a session, not barred, the mood rule from a's side; replay-safe by session id
+-- in a session, not barred, the mood rule from a's side; replay-safe by session id. (COMMIT has
+-- read every pair's session id, tickets and pointers in bulk first.)
 local function commit_pair(a, va, b, vb, sid)
   local existing = sget(P .. 's:' .. sid)
   if existing then return { 'exists', existing } end
   if a == b then return { 'conflict', 'self' } end
-  hprefetch(K_TIX, { a, b })
   local av, bv = hget(K_TIX, a), hget(K_TIX, b)
   if not av or not bv then return { 'conflict', 'gone' } end
   if ticket_version(av) ~= va or ticket_version(bv) ~= vb then return { 'conflict', 'changed' } end
-  hprefetch(K_CUR, { a, b })
   if hget(K_CUR, a) or hget(K_CUR, b) then return { 'conflict', 'in_session' } end
   local at = zscore(K_BAR, pair_key(a, b))
   if at == math.huge then return { 'conflict', 'excluded' } end
