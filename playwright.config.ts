@@ -1,10 +1,11 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E } from "./e2e/env";
+import { E2E, VIDEO_APP_ENV } from "./e2e/env";
 
 /**
  * Browser tests run Debian's Chromium (Playwright cannot download browsers here) with fake
  * camera/microphone, against a production build (`next start`) on its embedded defaults
- * (PGlite, in-process store) and the LiveKit test double.
+ * (PGlite, in-process store) and the LiveKit test double; a second instance runs against the real
+ * LiveKit server (scripts/livekit.sh) for the tests where two people must see each other.
  */
 export default defineConfig({
   testDir: "./e2e",
@@ -24,7 +25,9 @@ export default defineConfig({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [
         "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
+        // 15 fps fake camera saves CPU; loopback ICE candidates are how the local SFU is reached.
+        "--use-fake-device-for-media-stream=fps=15",
+        "--allow-loopback-in-peer-connection",
         "--no-sandbox",
         "--disable-gpu",
         "--disable-background-networking",
@@ -49,6 +52,20 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 120_000,
       env: E2E.serverEnv,
+    },
+    {
+      command: `bash scripts/livekit.sh start --port ${E2E.realLivekit.port} --rtc-port ${E2E.realLivekit.rtcPort} --tcp-port ${E2E.realLivekit.tcpPort} --key ${E2E.livekitKey} --secret ${E2E.livekitSecret} --webhook ${E2E.realLivekit.webhookUrl}`,
+      url: `${E2E.realLivekit.http}/`,
+      reuseExistingServer: false,
+      // The first run on a machine may build the server with Go.
+      timeout: 600_000,
+    },
+    {
+      command: `rm -rf ${E2E.videoDataDir} && npx next start -p ${E2E.videoAppPort} -H 127.0.0.1`,
+      url: `${E2E.videoAppUrl}/api/health?ready=1`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: VIDEO_APP_ENV,
     },
   ],
 });

@@ -5,6 +5,10 @@ const livekitKey = "e2e-key";
 const livekitSecret = "e2e-secret-that-is-long-enough-for-livekit-0123456789";
 const appUrl = `http://127.0.0.1:${appPort}`;
 const dataDir = `/tmp/moodmatch-e2e-${appPort}`;
+/** A second app instance wired to the real LiveKit server (real media): e2e/real-video.spec.ts. */
+const videoAppPort = Number(process.env.E2E_VIDEO_APP_PORT ?? 3101);
+const realLivekitPort = Number(process.env.E2E_REAL_LIVEKIT_PORT ?? 7890);
+const videoAppUrl = `http://127.0.0.1:${videoAppPort}`;
 
 export const E2E = {
   appPort,
@@ -17,6 +21,17 @@ export const E2E = {
   adminToken: "e2e-admin-token",
   cronSecret: "e2e-cron-secret",
   dataDir,
+  videoAppPort,
+  videoAppUrl,
+  videoDataDir: `/tmp/moodmatch-e2e-${videoAppPort}`,
+  realLivekit: {
+    port: realLivekitPort,
+    rtcPort: realLivekitPort + 2,
+    tcpPort: realLivekitPort + 1,
+    url: `ws://127.0.0.1:${realLivekitPort}`,
+    http: `http://127.0.0.1:${realLivekitPort}`,
+    webhookUrl: `${videoAppUrl}/api/livekit/webhooks`,
+  },
   serverEnv: {
     NODE_ENV: "production",
     APP_URL: appUrl,
@@ -33,4 +48,12 @@ export const E2E = {
     // Every test signs in fresh guests from 127.0.0.1.
     SIGNIN_LIMIT: "1000",
   } as Record<string, string>,
+};
+
+/** The video app: same settings, its own data, the real LiveKit server. */
+export const VIDEO_APP_ENV: Record<string, string> = {
+  ...E2E.serverEnv,
+  APP_URL: videoAppUrl,
+  DATA_DIR: E2E.videoDataDir,
+  LIVEKIT_URL: E2E.realLivekit.url,
 };

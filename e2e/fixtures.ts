@@ -10,6 +10,7 @@ import {
 } from "@playwright/test";
 import type { EnqueueInput, StatusView } from "../src/lib/schemas";
 import { E2E } from "./env";
+import { watchPeerConnections } from "./media";
 
 /**
  * Shared e2e fixtures:
@@ -85,15 +86,16 @@ export async function signInThroughLanding(page: Page, nickname: string) {
 }
 
 export const test = base.extend<Fixtures>({
-  guest: async ({ browser }, use) => {
+  guest: async ({ browser, baseURL }, use) => {
     const created: Guest[] = [];
     await use(async (nickname, options) => {
       const context = await browser.newContext({
-        baseURL: E2E.appUrl,
+        baseURL: baseURL ?? E2E.appUrl,
         viewport: options?.viewport ?? DESKTOP,
         permissions: ["camera", "microphone"],
         reducedMotion: "reduce",
       });
+      await watchPeerConnections(context);
       const page = await context.newPage();
       await signInThroughLanding(page, nickname);
       const session = (await pageApi<{ user?: { id?: string } }>(page, "GET", "/api/auth/session")).body;

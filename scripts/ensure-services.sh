@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is here: Debian's Chromium, a Redis and a Postgres that
-# answer on 127.0.0.1 (started, and installed with apt-get if missing and we are root).
+# answer on 127.0.0.1 (started, and installed with apt-get if missing and we are root), and the
+# real LiveKit server's binary (scripts/livekit.sh; the tests start their own servers with it).
 set -euo pipefail
 
 apt_updated=0
@@ -41,4 +42,5 @@ if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
   for _ in $(seq 1 50); do pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "Postgres does not answer on 127.0.0.1:5432" >&2; exit 1; }
-echo "services ready: chromium, redis, postgres"
+livekit=$(bash "$(dirname "$0")/livekit.sh" path) || { echo "no livekit-server: the real-video tests need it" >&2; exit 1; }
+echo "services ready: chromium, redis, postgres, livekit-server ($livekit)"
