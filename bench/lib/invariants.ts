@@ -1,5 +1,5 @@
 /**
- * Invariants of DESIGN.md §5 checked over a run's client-side history, the Postgres record and
+ * Invariants of instructions/matching.md "Rules" checked over a run's client-side history, the Postgres record and
  * the live Redis state:
  * - no user in two live sessions at once (record intervals, SSE order, Redis snapshot);
  * - no self-match;

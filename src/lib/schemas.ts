@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The HTTP contract of DESIGN.md §3, shared by the route handlers (input validation) and the
+ * The HTTP contract of instructions/api.md, shared by the route handlers (input validation) and the
  * browser (typed calls). Changing a name here changes the public API.
  */
 
@@ -119,7 +119,7 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId: string };
 }
 
-// ---- SSE events (DESIGN.md §4) -------------------------------------------------------------
+// ---- SSE events (instructions/api.md "Events") -------------------------------------------------------------
 
 export interface ServerEvents {
   state: StatusView & { livekit?: LivekitJoin };

@@ -7,7 +7,7 @@ import { parseDuration } from "@/lib/duration";
 
 /**
  * The one place that reads `process.env`. Every variable is validated here, with the embedded
- * defaults of DESIGN.md §2, so the app runs with no environment at all in development and
+ * defaults of the README "Configuration" table, so the app runs with no environment at all in development and
  * refuses unsafe defaults in production.
  */
 

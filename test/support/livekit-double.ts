@@ -1,5 +1,5 @@
 /**
- * An in-process stand-in for a LiveKit server, faithful at the HTTP level (REFERENCE.md):
+ * An in-process stand-in for a LiveKit server, faithful at the HTTP level (instructions/livekit.md):
  *
  * - RoomService over Twirp JSON: `POST /twirp/livekit.RoomService/<Method>` with a Bearer JWT
  *   (HS256, iss = API key) and the same grant checks and error shapes as the real server, so the

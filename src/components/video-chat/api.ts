@@ -9,7 +9,7 @@ import type {
 } from "@/lib/schemas";
 
 /**
- * The browser's typed client for the HTTP API of DESIGN.md §3. Every failure becomes an
+ * The browser's typed client for the HTTP API of instructions/api.md. Every failure becomes an
  * `ApiError` carrying the server's code and human sentence, so views can branch on `code` and
  * show `message` without knowing about HTTP.
  */

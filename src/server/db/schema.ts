@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
-/** The durable record (DESIGN.md §7). Live state is in the matching store; this is history. */
+/** The durable record (instructions/architecture.md). Live state is in the matching store; this is history. */
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 

@@ -1,7 +1,7 @@
 import type { ServerEventName, ServerEvents } from "@/lib/schemas";
 
 /**
- * The per-user event bus behind `GET /api/matching/events` (DESIGN.md §4).
+ * The per-user event bus behind `GET /api/matching/events` (instructions/api.md "Events").
  *
  * Every event gets an id from a per-user sequence (1, 2, 3, …). Publishing persists first and
  * publishes second: the event is appended to a short per-user log, then broadcast to every app

@@ -1,8 +1,8 @@
 import "server-only";
 
 /**
- * A leak-proof Server-Sent Events response for Next.js route handlers (REFERENCE.md, "SSE in
- * Next.js route handlers"). Cleanup is wired to `request.signal` and to the stream's `cancel()`
+ * A leak-proof Server-Sent Events response for Next.js route handlers (instructions/events.md).
+ * Cleanup is wired to `request.signal` and to the stream's `cancel()`
  * synchronously inside `start()`, before anything awaits, so a client that disconnects at any
  * moment — even before the handler's first await resolves — releases its subscription.
  */

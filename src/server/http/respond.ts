@@ -2,7 +2,7 @@ import "server-only";
 import type { ErrorBody } from "@/lib/schemas";
 import { AppError } from "./errors";
 
-/** The one mapper from an AppError to the JSON error shape of DESIGN.md §3. */
+/** The one mapper from an AppError to the JSON error shape of instructions/api.md. */
 export function errorResponse(error: AppError, requestId: string): Response {
   const details =
     error.retryAfterMs !== undefined

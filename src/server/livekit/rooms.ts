@@ -4,7 +4,7 @@ import { LivekitUnavailableError } from "./errors";
 import { isSessionRoom, roomNameForSession } from "./room-names";
 
 /**
- * Session rooms on the LiveKit server (DESIGN.md §6): one room per match session, created by
+ * Session rooms on the LiveKit server (instructions/livekit.md "Rules"): one room per match session, created by
  * the server, deleted when the session ends. Only this module talks to RoomService.
  */
 
@@ -17,7 +17,7 @@ export interface LivekitRoomsConfig {
   requestTimeoutSeconds?: number;
 }
 
-/** Room settings fixed by DESIGN.md §6. Timeouts are seconds; 0 would mean "server default". */
+/** Room settings of instructions/livekit.md "Rules". Timeouts are seconds; 0 would mean "server default". */
 export const SESSION_ROOM_SETTINGS = {
   maxParticipants: 2,
   /** Close a room nobody joined (or everyone left) after a minute. */

@@ -2,7 +2,7 @@ import "server-only";
 import { AccessToken, TrackSource, type VideoGrant } from "livekit-server-sdk";
 
 /**
- * Participant tokens (DESIGN.md §3 `livekit`): identity = user id, a join grant for one room,
+ * Participant tokens (instructions/livekit.md "Rules"): identity = user id, a join grant for one room,
  * publish/subscribe/data. Never roomCreate/roomAdmin/roomList: a leaked token must not be able
  * to create, inspect or resurrect rooms.
  */

@@ -4,7 +4,7 @@ import { WebhookPayloadError, WebhookSignatureError } from "./errors";
 import { sessionIdFromRoomName } from "./room-names";
 
 /**
- * Verifies LiveKit webhooks (DESIGN.md §6) and turns them into plain objects. Verification is
+ * Verifies LiveKit webhooks (instructions/livekit.md "Rules") and turns them into plain objects. Verification is
  * the SDK's WebhookReceiver on the exact raw body: read it once with `await req.text()`, never
  * re-serialise parsed JSON (the signature covers the bytes). Dedupe on `id` and presence by
  * `participant.sid` are the caller's job.

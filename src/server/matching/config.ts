@@ -1,6 +1,6 @@
 import type { MatchConfig } from "./types";
 
-/** DESIGN.md §5 defaults. */
+/** Matching defaults (README "Configuration", instructions/matching.md). */
 export const defaultMatchConfig: MatchConfig = {
   rematchWindowMs: 24 * 60 * 60_000,
   relaxMoodAfterMs: 10_000,

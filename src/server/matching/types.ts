@@ -1,7 +1,7 @@
 import type { EndReason, MatchMode, Mood } from "@/lib/schemas";
 
 /**
- * The matching store contract (DESIGN.md §5). Two drivers implement it — Redis (shared by all
+ * The matching store contract (instructions/matching.md "Rules"). Two drivers implement it — Redis (shared by all
  * app instances) and in-process (embedded default) — and both pass one contract test suite.
  * The store owns live state only; Postgres, LiveKit and event delivery are the caller's job.
  * All times are epoch milliseconds passed in by the caller (`now`) so tests control the clock.

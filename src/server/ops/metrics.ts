@@ -26,7 +26,7 @@ export const WEBHOOK_EVENTS = [
   "track_unpublished",
 ] as const;
 
-/** Error codes of DESIGN.md §3; anything else is counted as "OTHER". */
+/** Error codes of instructions/api.md; anything else is counted as "OTHER". */
 export const ERROR_CODES = [
   "INVALID_INPUT",
   "UNAUTHENTICATED",

@@ -22,7 +22,7 @@ export interface CleanupReport {
 }
 
 /**
- * The cron backstop (DESIGN.md §6): stale tickets and sessions, `mm_*` rooms without a live
+ * The cron backstop (instructions/livekit.md "Rules"): stale tickets and sessions, `mm_*` rooms without a live
  * session, live sessions whose room is gone, and Postgres records left open by a crash. Only
  * one instance runs it at a time; a concurrent call answers `ran: false`.
  */

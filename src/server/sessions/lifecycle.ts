@@ -10,7 +10,7 @@ import { queueStats } from "./queue-stats";
 import { limit } from "./rate";
 import { livekitJoin, queueView, sessionView, statusView } from "./views";
 
-/** The matching routes of DESIGN.md §3, one function each; the user id always comes from the session. */
+/** The matching routes of instructions/api.md, one function each; the user id always comes from the session. */
 
 export async function enqueue(deps: SessionDeps, userId: string, input: EnqueueInput): Promise<EnqueueResult> {
   if (deps.maintenance.enabled) throw errors.maintenance(deps.maintenance.message);

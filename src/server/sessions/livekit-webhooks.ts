@@ -11,7 +11,7 @@ const DEDUPE_TTL_MS = 24 * 3_600_000;
 export type WebhookOutcome = "duplicate" | "ignored" | "joined" | "activated" | "left" | "stale_leave" | "ended";
 
 /**
- * A verified LiveKit webhook (DESIGN.md §6). Deliveries are retried with the same id and may
+ * A verified LiveKit webhook (instructions/livekit.md "Rules"). Deliveries are retried with the same id and may
  * arrive out of order: dedupe on the id, track presence by participant sid, and only let the
  * current sid's departure end a session (after a short grace, see presence.ts).
  */

@@ -2,7 +2,7 @@ import "server-only";
 import type { SessionDeps } from "./deps";
 
 /**
- * LiveKit presence per session, keyed by participant sid (DESIGN.md §6). A user who refreshes
+ * LiveKit presence per session, keyed by participant sid (instructions/livekit.md "Rules"). A user who refreshes
  * the page leaves with the old sid and joins with a new one, sometimes in the wrong order, so a
  * departure is only pending: it ends the session if that same sid is still the current one
  * after DEPARTURE_GRACE_MS. Skip and Stop are explicit API calls and need no grace.

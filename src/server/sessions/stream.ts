@@ -7,7 +7,7 @@ import { stateSnapshot } from "./lifecycle";
 const STREAM_PRESENCE_MS = 20_000;
 
 /**
- * `GET /api/matching/events` (DESIGN.md §4): `state` first on every (re)connect, replay after
+ * `GET /api/matching/events` (instructions/api.md "Events"): `state` first on every (re)connect, replay after
  * Last-Event-ID, live events after. An open stream counts as presence.
  */
 export function openEventStream(deps: SessionDeps, request: Request, userId: string): Response {

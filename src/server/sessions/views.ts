@@ -4,7 +4,7 @@ import { mintJoinToken } from "../livekit/tokens";
 import type { LiveSession, QueuePosition, SessionMember, UserState } from "../matching/types";
 import type { SessionDeps } from "./deps";
 
-/** Turns store records into the API's shapes (DESIGN.md §3), from one user's point of view. */
+/** Turns store records into the API's shapes (instructions/api.md), from one user's point of view. */
 
 export function memberOf(session: LiveSession, userId: string): { me: SessionMember; partner: SessionMember } | null {
   if (session.a.userId === userId) return { me: session.a, partner: session.b };

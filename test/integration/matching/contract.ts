@@ -3,7 +3,7 @@ import { matchConfig } from "@/server/matching/config";
 import type { EnqueueOutcome, LiveSession, MatchConfig, MatchStore, Preferences } from "@/server/matching/types";
 
 /**
- * The one behaviour suite both drivers must pass (DESIGN.md §5). `factory` builds a fresh,
+ * The one behaviour suite both drivers must pass (instructions/matching.md "Rules"). `factory` builds a fresh,
  * isolated store for the given config and a cleanup for whatever it created.
  */
 export type StoreFactory = (config: MatchConfig) => Promise<{ store: MatchStore; cleanup: () => Promise<void> }>;
