@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E, VIDEO_APP_ENV } from "./e2e/env";
+import { CHROMIUM, E2E, VIDEO_APP_ENV } from "./e2e/env";
 
 /**
  * Browser tests run Debian's Chromium (Playwright cannot download browsers here) with fake
@@ -21,22 +21,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     permissions: ["camera", "microphone"],
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--use-fake-ui-for-media-stream",
-        // 15 fps fake camera saves CPU; loopback ICE candidates are how the local SFU is reached.
-        "--use-fake-device-for-media-stream=fps=15",
-        "--allow-loopback-in-peer-connection",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: [

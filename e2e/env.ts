@@ -19,6 +19,7 @@ export const E2E = {
   livekitUrl: `ws://127.0.0.1:${livekitPort}`,
   livekitHttp: `http://127.0.0.1:${livekitPort}`,
   adminToken: "e2e-admin-token",
+  metricsToken: "e2e-metrics-token",
   cronSecret: "e2e-cron-secret",
   dataDir,
   videoAppPort,
@@ -56,4 +57,24 @@ export const VIDEO_APP_ENV: Record<string, string> = {
   APP_URL: videoAppUrl,
   DATA_DIR: E2E.videoDataDir,
   LIVEKIT_URL: E2E.realLivekit.url,
+};
+
+/**
+ * Debian's Chromium with a fake camera and microphone, as the browser tests and `bench:call` run
+ * it: 15 fps fake camera saves CPU; loopback ICE candidates are how the local SFU is reached.
+ */
+export const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream=fps=15",
+    "--allow-loopback-in-peer-connection",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
 };

@@ -65,6 +65,21 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** Direct children of `pid` whose command name matches (e.g. the Chromium this bench launched). */
+export function childPidsNamed(pid: number, name: RegExp): number[] {
+  const out: number[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) {
+      try {
+        if (name.test(readFileSync(`/proc/${child}/comm`, "utf8").trim())) out.push(child);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return out;
+}
+
 /** Pids whose command line contains `needle` (e.g. the Postgres backends of one database). */
 export function pidsMatching(needle: string): number[] {
   const out: number[] = [];

@@ -21,6 +21,8 @@ export interface LivekitServer {
   url: string;
   /** ws://127.0.0.1:port (browsers, LIVEKIT_URL). */
   wsUrl: string;
+  /** The server process (scripts/livekit.sh execs it), e.g. to measure its CPU. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startLivekitServer(options: LivekitServerOptions): Promise
   return {
     url,
     wsUrl: url.replace(/^http/, "ws"),
+    pid: child.pid!,
     output: () => output,
     async stop() {
       if (exited !== null) return;

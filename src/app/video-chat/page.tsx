@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { VideoChatApp } from "@/components/video-chat/video-chat-app";
 import { userFromCookieHeader } from "@/server/auth/session";
+import { getEnv } from "@/server/env";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "MoodMatch — video chat" };
@@ -11,5 +12,6 @@ export const metadata: Metadata = { title: "MoodMatch — video chat" };
 export default async function VideoChatPage() {
   const user = await userFromCookieHeader((await cookies()).toString());
   if (!user) redirect("/?next=/video-chat");
-  return <VideoChatApp initialNickname={user.name} />;
+  // The LiveKit URL is public (every join carries it); knowing it early lets the page warm up the route.
+  return <VideoChatApp initialNickname={user.name} livekitUrl={getEnv().livekit.url} />;
 }

@@ -40,6 +40,13 @@ export function describeMediaFailure(kind: "camera" | "microphone", error: unkno
   }
 }
 
+/**
+ * 960×540: the partner's picture is rarely shown wider than that, and it costs about half the
+ * pixels of 720p to capture and encode (with simulcast layers below it), which on phones and
+ * small laptops is the difference between a smooth call and a slow connect (instructions/performance.md).
+ */
+const CAMERA_CAPTURE = { width: 960, height: 540, frameRate: 30 } as const;
+
 function noMediaSupport(): boolean {
   return typeof navigator === "undefined" || !navigator.mediaDevices?.getUserMedia;
 }
@@ -66,7 +73,7 @@ export function useLocalMedia(enabled: boolean): LocalMedia {
     // One after the other: two parallel getUserMedia calls can prompt twice.
     (async () => {
       try {
-        const track = await createLocalVideoTrack({ resolution: { width: 1280, height: 720, frameRate: 30 } });
+        const track = await createLocalVideoTrack({ resolution: CAMERA_CAPTURE });
         if (cancelled) return track.stop();
         created.push(track);
         setVideo(track);

@@ -4,6 +4,7 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { signIn } from "next-auth/react";
 import { nicknameSchema, type EndReason, type ReportReason } from "@/lib/schemas";
 import { api, ApiError, isApiError } from "./api";
+import { CALL_MARKS, markCall } from "./call-timing";
 import { currentSession, type MatchAction, type MatchState } from "./match-state";
 import type { Preferences } from "./prejoin/prejoin-panel";
 
@@ -99,6 +100,7 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
   const start = useCallback(
     () =>
       run(async () => {
+        markCall(CALL_MARKS.asked);
         const wanted = latest.current.nickname.trim();
         if (wanted && wanted !== savedNickname.current) {
           const parsed = nicknameSchema.safeParse(wanted);
@@ -115,6 +117,7 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
   const next = useCallback(
     () =>
       run(async () => {
+        markCall(CALL_MARKS.asked);
         const phase = latest.current.state.phase;
         if (phase.kind === "in_call") {
           try {

@@ -20,21 +20,22 @@ import { useChatMemory } from "./use-chat-memory";
 import { useEventStream } from "./use-event-stream";
 import { useHeartbeat } from "./use-heartbeat";
 import { useLocalMedia } from "./use-local-media";
+import { useWarmVideoRoute } from "./call/use-warm-video-route";
 import { SETTINGS, useLocalSetting } from "./use-local-setting";
 import { useMatchActions } from "./use-match-actions";
 import { usePreferences } from "./use-preferences";
 import { useTabLock } from "./use-tab-lock";
 
 /** The video-chat page on the client: one tab, one event stream, one state machine. */
-export function VideoChatApp({ initialNickname }: { initialNickname: string }) {
+export function VideoChatApp({ initialNickname, livekitUrl }: { initialNickname: string; livekitUrl: string }) {
   return (
     <SessionProvider refetchOnWindowFocus={false}>
-      <VideoChat initialNickname={initialNickname} />
+      <VideoChat initialNickname={initialNickname} livekitUrl={livekitUrl} />
     </SessionProvider>
   );
 }
 
-function VideoChat({ initialNickname }: { initialNickname: string }) {
+function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; livekitUrl: string }) {
   const tab = useTabLock();
   const [expired, setExpired] = useState(false);
   const live = tab.role === "active" && !expired;
@@ -78,6 +79,7 @@ function VideoChat({ initialNickname }: { initialNickname: string }) {
 
   useSounds(state.matchCount, state.incomingCount, muted);
   useMissingToken(state, dispatch);
+  useWarmVideoRoute(phase.kind === "waiting", livekitUrl);
   useChatMemory(state.chatSessionId, state.chat, dispatch);
   const waitedMs = useWaitedMs(phase.kind === "waiting", now);
 

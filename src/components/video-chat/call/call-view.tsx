@@ -12,6 +12,7 @@ import { CallControls } from "./call-controls";
 import { PartnerCard } from "./partner-card";
 import { ReportDialog } from "./report-dialog";
 import { useCallRoom } from "./use-call-room";
+import { useCallTimingMarks } from "./use-call-timing-marks";
 import { VideoStage } from "./video-stage";
 
 export interface CallActions {
@@ -49,6 +50,8 @@ export function CallView({ session, livekit, media, chat, partnerTyping, ended, 
   useEffect(() => setEndedAt(ended ? Date.now() : null), [ended]);
   const elapsed = formatDuration((endedAt ?? now) - Date.parse(session.createdAt));
 
+  useCallTimingMarks(room, session.id);
+
   // Esc = Next, unless a dialog or menu has the keyboard.
   const next = useRef(actions.next);
   useEffect(() => {
@@ -77,6 +80,7 @@ export function CallView({ session, livekit, media, chat, partnerTyping, ended, 
       <div className={`call${chatOpen ? " call--chat-open" : ""}`}>
         <div className="call__main">
           <VideoStage
+            sessionId={session.id}
             partner={session.partner}
             elapsed={elapsed}
             connection={connection}

@@ -73,6 +73,27 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
     };
   }, [room]);
 
+  // Publishing starts the moment the connection is up (in the connect task, not a render later):
+  // every millisecond here is time the partner stares at "Waiting for your camera".
+  const tracks = useRef(local);
+  useEffect(() => {
+    tracks.current = local;
+  });
+  const publishing = useRef(new Set<LocalVideoTrack | LocalAudioTrack>());
+  const publishLocalTracks = useCallback(() => {
+    if (room.state !== ConnectionState.Connected) return;
+    const participant = room.localParticipant;
+    for (const track of [tracks.current.video, tracks.current.audio]) {
+      if (!track || publishing.current.has(track)) continue;
+      if ([...participant.trackPublications.values()].some((p) => p.track === track)) continue;
+      publishing.current.add(track);
+      void participant
+        .publishTrack(track)
+        .catch(() => {})
+        .finally(() => publishing.current.delete(track));
+    }
+  }, [room]);
+
   const url = join?.url;
   const token = join?.token;
   useEffect(() => {
@@ -83,6 +104,7 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
       .then(async () => {
         if (cancelled) return;
         await room.connect(url, token, { autoSubscribe: true });
+        if (!cancelled) publishLocalTracks();
       })
       .catch((error: unknown) => {
         if (!cancelled) setProblem(describeConnectError(url, error));
@@ -92,18 +114,12 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
       // Disconnecting also aborts a connect still in flight; local tracks keep running.
       void room.disconnect(false).catch(() => {});
     };
-  }, [room, url, token, attempt]);
+  }, [room, url, token, attempt, publishLocalTracks]);
 
-  // Publish whatever local tracks exist once connected (and when a track appears later).
+  // A track that appears after the connection (camera allowed late, a retried device) or a reconnect.
   useEffect(() => {
-    if (connection !== ConnectionState.Connected) return;
-    const participant = room.localParticipant;
-    for (const track of [local.video, local.audio]) {
-      if (!track) continue;
-      const already = [...participant.trackPublications.values()].some((p) => p.track === track);
-      if (!already) void participant.publishTrack(track).catch(() => {});
-    }
-  }, [room, connection, local.video, local.audio]);
+    if (connection === ConnectionState.Connected) publishLocalTracks();
+  }, [connection, local.video, local.audio, publishLocalTracks]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { room, connection, problem, retry };

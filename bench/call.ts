@@ -1,0 +1,282 @@
+/**
+ * Time to face:  npm run bench:call
+ *
+ * What a stranger feels most: the time from pressing Start/Next (or "Find the next person") to
+ * the first frame of the new partner's camera on screen. Real everything: a production build
+ * (`next start`, embedded defaults), the real LiveKit server (scripts/livekit.sh) and Debian's
+ * Chromium with fake cameras, BENCH_CALL_PAIRS pairs of people (one browser context each).
+ *
+ * Each round, one person of every call presses Next and, as soon as their partner sees the
+ * "ended" overlay, the partner presses "Find the next person"; everyone is matched again and
+ * waits for the new partner's face. Per call and side the page's own User Timing marks
+ * (src/components/video-chat/call-timing.ts) give click → matched, matched → room connected and
+ * click → first decoded remote frame. A side whose partner's video does not arrive within
+ * BENCH_CALL_FACE_TIMEOUT_MS is a failure. Prints p50/p95/max and CPU per process; the last
+ * line is `RESULT {json}` (faceP50Ms, faceP95Ms, calls, failures, …).
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM } from "../e2e/env";
+import { CALL_MARKS } from "@/components/video-chat/call-timing";
+import { startNextServer, type AppProcess } from "@test/support/app-process";
+import { startLivekitServer, type LivekitServer } from "@test/support/livekit-server";
+import { ensureBuilt, ROOT } from "./lib/build";
+import { childPidsNamed, conditions, cpuMeter, log, writeResult } from "./lib/report";
+import { summarize } from "./lib/stats";
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 40);
+const PAIRS = Number(process.env.BENCH_CALL_PAIRS ?? 2);
+const HOLD_MS = Number(process.env.BENCH_CALL_HOLD_MS ?? 1_500);
+const FACE_TIMEOUT_MS = Number(process.env.BENCH_CALL_FACE_TIMEOUT_MS ?? 15_000);
+const APP_PORT = Number(process.env.BENCH_CALL_APP_PORT ?? 3190);
+const LIVEKIT_PORT = Number(process.env.BENCH_CALL_LIVEKIT_PORT ?? 17890);
+const LIVEKIT = { key: "bench-call-key", secret: "bench-call-secret-0123456789abcdef0123456789" };
+
+/** The page's call-timing marks, as epoch milliseconds so pages' clocks compare. */
+interface Marks {
+  asked: number[];
+  /** Per session: the first time of each mark (a reconnect marks "connected" again). */
+  sessions: Record<string, Partial<Record<SessionMark, number>>>;
+}
+type SessionMark = Exclude<keyof typeof CALL_MARKS, "asked">;
+
+interface Person {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** One side of one call; null where the moment never came. */
+interface Side {
+  person: string;
+  sessionId: string;
+  clickToMatchedMs: number;
+  matchedToConnectedMs: number | null;
+  connectedToPublishedMs: number | null;
+  matchedToPartnerSubscribedMs: number | null;
+  subscribedToFrameMs: number | null;
+  clickToFaceMs: number | null;
+}
+
+async function readMarks(page: Page): Promise<Marks> {
+  const names = Object.fromEntries(Object.entries(CALL_MARKS).map(([key, name]) => [name, key]));
+  return page.evaluate((names) => {
+    const out: Marks = { asked: [], sessions: {} };
+    const origin = performance.timeOrigin;
+    for (const entry of performance.getEntriesByType("mark") as PerformanceMark[]) {
+      const key = names[entry.name] as keyof typeof CALL_MARKS | undefined;
+      if (!key) continue;
+      const at = origin + entry.startTime;
+      if (key === "asked") {
+        out.asked.push(at);
+        continue;
+      }
+      const sessionId = (entry.detail as { sessionId?: string | null } | null)?.sessionId;
+      if (!sessionId) continue;
+      const s = (out.sessions[sessionId] ??= {});
+      s[key] ??= at;
+    }
+    return out;
+  }, names);
+}
+
+async function currentSessionId(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    const response = await fetch("/api/matching/status");
+    const body = (await response.json()) as { status: string; session?: { id: string } };
+    return body.status === "in_session" ? body.session!.id : null;
+  });
+}
+
+/** Waits until the page is in a call other than `previous`; returns its id. */
+async function waitForNewSession(person: Person, previous: string | null, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const marks = await readMarks(person.page);
+    const ids = Object.keys(marks.sessions).filter((id) => id !== previous && marks.sessions[id]!.matched);
+    const current = await currentSessionId(person.page);
+    if (current && current !== previous && ids.includes(current)) return current;
+    if (Date.now() > deadline) throw new Error(`${person.name} got no new call in ${timeoutMs} ms (status session ${current})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits for the first frame of the partner's camera in `sessionId` (true) or gives up (false). */
+async function waitForFace(person: Person, sessionId: string): Promise<boolean> {
+  const deadline = Date.now() + FACE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const marks = await readMarks(person.page);
+    if (marks.sessions[sessionId]?.firstFrame) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function sideOf(person: string, sessionId: string, marks: Marks): Side {
+  const s = marks.sessions[sessionId]!;
+  const matched = s.matched!;
+  // The press that led here: the last one before this call began.
+  const click = marks.asked.filter((t) => t <= matched).at(-1);
+  if (click === undefined) throw new Error(`${person}: no Start/Next press before session ${sessionId}`);
+  const between = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? null : to - from);
+  return {
+    person,
+    sessionId,
+    clickToMatchedMs: matched - click,
+    matchedToConnectedMs: between(matched, s.roomConnected),
+    connectedToPublishedMs: between(s.roomConnected, s.cameraPublished),
+    matchedToPartnerSubscribedMs: between(matched, s.partnerCameraSubscribed),
+    subscribedToFrameMs: between(s.partnerCameraSubscribed, s.firstFrame),
+    clickToFaceMs: between(click, s.firstFrame),
+  };
+}
+
+async function partnerOf(person: Person): Promise<string> {
+  return (await person.page.getByTestId("partner-name").textContent({ timeout: 10_000 }))!.trim();
+}
+
+async function signIn(browser: Browser, url: string, name: string): Promise<Person> {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 }, permissions: ["camera", "microphone"], reducedMotion: "reduce" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.getByLabel("Nickname (optional)").fill(name);
+  await page.getByRole("button", { name: "Continue as guest" }).click();
+  await page.waitForURL("**/video-chat");
+  await page.getByRole("button", { name: /^Start/ }).waitFor();
+  return { name, context, page };
+}
+
+async function main() {
+  const before = conditions();
+  log(`conditions: ${JSON.stringify(before)}`);
+  await ensureBuilt(log);
+  const appUrl = `http://127.0.0.1:${APP_PORT}`;
+  let livekit: LivekitServer | undefined;
+  let app: AppProcess | undefined;
+  let browser: Browser | undefined;
+  try {
+    livekit = await startLivekitServer({
+      port: LIVEKIT_PORT,
+      tcpPort: LIVEKIT_PORT + 1,
+      rtcPort: LIVEKIT_PORT + 2,
+      apiKey: LIVEKIT.key,
+      apiSecret: LIVEKIT.secret,
+      webhookUrl: `${appUrl}/api/livekit/webhooks`,
+    });
+    app = await startNextServer({
+      cwd: ROOT,
+      port: APP_PORT,
+      readyPath: "/api/health?ready=1",
+      label: "app",
+      env: {
+        APP_URL: appUrl,
+        AUTH_SECRET: "bench-call-auth-secret-0123456789abcdef0123",
+        SINGLE_INSTANCE: "1",
+        DATA_DIR: `/tmp/moodmatch-bench-call-${APP_PORT}-${Date.now()}`,
+        LIVEKIT_URL: livekit.wsUrl,
+        LIVEKIT_API_KEY: LIVEKIT.key,
+        LIVEKIT_API_SECRET: LIVEKIT.secret,
+        CRON_SECRET: "bench-call-cron-secret",
+        LOG_LEVEL: "warn",
+        // The same few people meet again and again, skipping every call within seconds.
+        REMATCH_WINDOW: "1ms",
+        SKIP_FREE: "10000",
+        SIGNIN_LIMIT: "1000",
+      },
+    });
+    log(`app ${appUrl}, LiveKit ${livekit.wsUrl}; ${PAIRS} pairs, ${CALLS} calls, hold ${HOLD_MS} ms`);
+    browser = await chromium.launch(CHROMIUM);
+    const people: Person[] = [];
+    for (let i = 0; i < PAIRS * 2; i++) people.push(await signIn(browser, appUrl, `Bench${i + 1}`));
+
+    // Warm-up round (first page loads, first getUserMedia, JIT): not counted.
+    await Promise.all(people.map((p) => p.page.getByRole("button", { name: /^Start/ }).click()));
+    let sessions = new Map<string, string>(
+      await Promise.all(people.map(async (p) => [p.name, await waitForNewSession(p, null, 30_000)] as const)),
+    );
+    await Promise.all(people.map((p) => waitForFace(p, sessions.get(p.name)!)));
+
+    const sides: Side[] = [];
+    let failures = 0;
+    let calls = 0;
+    let round = 0;
+    const meter = cpuMeter({ app: app.child.pid!, livekit: livekit.pid, chromium: childPidsNamed(process.pid, /chrom/) });
+    const startedAt = performance.now();
+    while (calls < CALLS) {
+      round++;
+      await new Promise((r) => setTimeout(r, HOLD_MS));
+      // Who is with whom now; alternate which side of each call presses Next.
+      const byName = new Map(people.map((p) => [p.name, p]));
+      const seen = new Set<string>();
+      const skippers: Person[] = [];
+      const partners: Person[] = [];
+      for (const p of people) {
+        if (seen.has(p.name)) continue;
+        const other = byName.get(await partnerOf(p))!;
+        seen.add(p.name).add(other.name);
+        const [skipper, partner] = round % 2 ? [p, other] : [other, p];
+        skippers.push(skipper);
+        partners.push(partner);
+      }
+      await Promise.all(skippers.map((p) => p.page.getByRole("button", { name: "Next", exact: true }).click()));
+      await Promise.all(partners.map((p) => p.page.getByRole("button", { name: /^Find the next person/ }).click()));
+      const next = new Map<string, string>();
+      await Promise.all(people.map(async (p) => next.set(p.name, await waitForNewSession(p, sessions.get(p.name)!, 15_000))));
+      const faces = await Promise.all(people.map((p) => waitForFace(p, next.get(p.name)!)));
+      for (const [i, p] of people.entries()) {
+        const side = sideOf(p.name, next.get(p.name)!, await readMarks(p.page));
+        sides.push(side);
+        if (!faces[i]) failures++;
+      }
+      calls += new Set(next.values()).size;
+      sessions = next;
+      const faceMs = sides.slice(-people.length).map((s) => (s.clickToFaceMs === null ? "none" : Math.round(s.clickToFaceMs)));
+      log(`round ${round}: ${calls} calls; click → face ${faceMs.join(", ")} ms`);
+    }
+    const cpu = meter();
+    const seconds = (performance.now() - startedAt) / 1000;
+
+    const faces = sides.flatMap((s) => (s.clickToFaceMs === null ? [] : [s.clickToFaceMs]));
+    const face = summarize(faces);
+    const phases = {
+      clickToMatchedMs: summarize(sides.map((s) => s.clickToMatchedMs)),
+      matchedToConnectedMs: summarize(present(sides.map((s) => s.matchedToConnectedMs))),
+      connectedToPublishedMs: summarize(present(sides.map((s) => s.connectedToPublishedMs))),
+      matchedToPartnerSubscribedMs: summarize(present(sides.map((s) => s.matchedToPartnerSubscribedMs))),
+      subscribedToFrameMs: summarize(present(sides.map((s) => s.subscribedToFrameMs))),
+    };
+    for (const [name, stats] of Object.entries(phases)) log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);
+    log(`${"clickToFaceMs".padEnd(30)} p50 ${face.p50}, p95 ${face.p95}, max ${face.max} (${faces.length} sides with video, ${failures} without)`);
+    log(`cpu (cores over ${seconds.toFixed(0)} s): ${JSON.stringify(cpu)}`);
+    const result = {
+      bench: "call",
+      calls,
+      sides: sides.length,
+      failures,
+      faceP50Ms: face.p50,
+      faceP95Ms: face.p95,
+      faceMaxMs: face.max,
+      clickToFaceMs: face,
+      ...phases,
+      cpu,
+      seconds: Math.round(seconds),
+      config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS },
+      conditions: { before, after: conditions() },
+    };
+    const file = writeResult("call-", result);
+    log(`written ${file}`);
+    console.log(`RESULT ${JSON.stringify(result)}`);
+  } finally {
+    await browser?.close().catch(() => {});
+    await app?.stop().catch(() => {});
+    await livekit?.stop().catch(() => {});
+  }
+}
+
+function present(values: Array<number | null>): number[] {
+  return values.filter((v): v is number => v !== null);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+/**
+ * User Timing marks for the moments a stranger feels: pressing Start/Next (`asked`), being
+ * matched, the call's video room connecting, our camera published, the partner's camera
+ * subscribed and its first frame on screen. They cost nothing, never leave the browser, and are
+ * what `npm run bench:call` reads (instructions/performance.md); any real-user monitoring can read
+ * them the same way.
+ */
+export const CALL_MARKS = {
+  asked: "moodmatch:asked",
+  matched: "moodmatch:matched",
+  roomConnected: "moodmatch:room-connected",
+  cameraPublished: "moodmatch:camera-published",
+  partnerCameraSubscribed: "moodmatch:partner-camera-subscribed",
+  firstFrame: "moodmatch:first-frame",
+} as const;
+
+export type CallMark = (typeof CALL_MARKS)[keyof typeof CALL_MARKS];
+
+export function markCall(name: CallMark, sessionId?: string): void {
+  if (typeof performance === "undefined" || typeof performance.mark !== "function") return;
+  performance.mark(name, { detail: { sessionId: sessionId ?? null } });
+}
