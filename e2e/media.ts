@@ -55,3 +55,4 @@ export async function expectSeesPartner(page: Page, partnerName: string) {
   await expect.poll(async () => (await inboundMedia(page)).videoFramesDecoded, { timeout: 10_000 }).toBeGreaterThan(first.videoFramesDecoded + 5);
   await expect.poll(async () => (await inboundMedia(page)).audioPacketsReceived, { timeout: 10_000 }).toBeGreaterThan(first.audioPacketsReceived);
 }
+

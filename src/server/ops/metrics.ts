@@ -51,6 +51,8 @@ export interface WarnLogger {
 export interface AppMetrics {
   readonly registry: Registry;
   readonly matches: { inc(count?: number): void };
+  /** both people joined the video room (LiveKit's participant_joined): matches that became calls */
+  readonly sessionsActivated: { inc(): void };
   /** time from enqueue to match */
   readonly waitTime: { observeMs(ms: number): void };
   readonly sessionsEnded: { inc(reason: EndReason): void };
@@ -130,6 +132,11 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
     registers: [registry],
   });
   const matches = new Counter({ name: name("matches_total"), help: "Pairs matched", registers: [registry] });
+  const sessionsActivated = new Counter({
+    name: name("sessions_activated_total"),
+    help: "Match sessions whose two people both joined the video room (a falling share of matches_total means video is failing)",
+    registers: [registry],
+  });
   const sessionsEnded = new Counter({
     name: name("sessions_ended_total"),
     help: "Match sessions ended, by reason",
@@ -168,6 +175,7 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
   return {
     registry,
     matches: { inc: (count = 1) => matches.inc(count) },
+    sessionsActivated: { inc: () => sessionsActivated.inc() },
     waitTime: { observeMs: (ms) => waitTime.observe(Math.max(0, ms) / 1000) },
     sessionsEnded: { inc: (reason) => sessionsEnded.inc({ reason: oneOf(END_REASONS, reason, "other") }) },
     sseConnections: { inc: () => sseConnections.inc(), dec: () => sseConnections.dec() },

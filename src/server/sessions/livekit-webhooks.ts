@@ -31,7 +31,10 @@ export async function handleLivekitEvent(deps: SessionDeps, event: LivekitWebhoo
       const both = [session.a.userId, session.b.userId].every((id) => present.includes(id));
       if (!both || session.activeAt !== null) return "joined";
       const active = await deps.store.activate(sessionId, deps.now());
-      if (active) await recordSessionActive(deps.db, sessionId, active.activeAt ?? deps.now());
+      if (active) {
+        deps.metrics.sessionsActivated.inc();
+        await recordSessionActive(deps.db, sessionId, active.activeAt ?? deps.now());
+      }
       return "activated";
     }
     case "participant_left":

@@ -20,6 +20,7 @@ function StageMessage({ partner, children }: { partner: PartnerView; children: R
 
 /** Partner large, me small; every non-video moment is a sentence in the same place. */
 export function VideoStage({
+  sessionId,
   partner,
   elapsed,
   connection,
@@ -28,6 +29,7 @@ export function VideoStage({
   media,
   overlay,
 }: {
+  sessionId: string;
   partner: PartnerView;
   elapsed: string;
   connection: ConnectionState;
@@ -55,10 +57,18 @@ export function VideoStage({
   } else if (connection === ConnectionState.Connected) {
     content = (
       <RemoteVideo
+        sessionId={sessionId}
         partnerName={partner.nickname}
-        fallback={
+        waiting={
           <StageMessage partner={partner}>
             <p className="stage__sentence">Waiting for {partner.nickname}&apos;s camera…</p>
+          </StageMessage>
+        }
+        cameraOff={
+          <StageMessage partner={partner}>
+            <p className="stage__sentence" data-testid="partner-camera-off">
+              {partner.nickname} turned their camera off.
+            </p>
           </StageMessage>
         }
       />
