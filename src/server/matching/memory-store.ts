@@ -1,7 +1,7 @@
 import "server-only";
 import type { EndReason, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { escalateCooldown, newSessionId, resetsCooldownLevel, roomNameFor, WAIT_SAMPLES, type CooldownRecord } from "./rules";
+import { DEFAULT_REQUEUE, escalateCooldown, newSessionId, resetsCooldownLevel, roomNameFor, WAIT_SAMPLES, type CooldownRecord } from "./rules";
 import { applyWindow, fifoOrder, normalizeInterests, pairUp, pickPartner, type PartnerPick, type Waiter } from "./select";
 import type {
   EndedSession,
@@ -196,10 +196,8 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
         return { kind: "cooldown", until: next.until, ended };
       }
       skipTimes.set(userId, times);
-      const last = lastRequest.get(userId);
-      const requeue = last
-        ? enqueueNow(userId, last.prefs, last.profile, now)
-        : enqueueNow(userId, { mood: "random", interests: [], mode: "any" }, { nickname: "stranger", avatar: null }, now);
+      const last = lastRequest.get(userId) ?? DEFAULT_REQUEUE;
+      const requeue = enqueueNow(userId, last.prefs, last.profile, now);
       return { kind: "skipped", ended, requeue };
     },
 

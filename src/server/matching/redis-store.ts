@@ -2,10 +2,10 @@ import "server-only";
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { functionName, MATCH_FUNCTIONS, MATCH_LIBRARY, type MatchFunction } from "./lua/scripts";
+import { functionName, MATCH_FUNCTIONS, MATCH_LIBRARY, type MatchFunction } from "./lua/library";
 import { createGroupCommit, type GroupCommitOptions } from "./group-commit";
 import { QUEUE_SCORE_SCALE, decodeTicket, pairKey, encodeRequest, endedSessionFrom, sessionFields, sessionFrom, windowEntryFrom, type WindowEntry } from "./redis-codec";
-import { newSessionId } from "./rules";
+import { newSessionId, WAIT_SAMPLES } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
 import { createWindowSnapshot, type WindowRead } from "./window-snapshot";
 import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConfig, MatchStore, QueueStats, SkipOutcome, UserState } from "./types";
@@ -13,7 +13,7 @@ import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConf
 /**
  * Redis driver: live state shared by every app instance. All keys live under `mm:{<ns>}:`, one
  * Cluster slot per namespace. Every state change is one atomic call of the Lua function library
- * (lua/scripts.ts). Enqueue ranks the candidates of a per-process window snapshot in Node
+ * (lua/library.ts). Enqueue ranks the candidates of a per-process window snapshot in Node
  * (window-snapshot.ts, select.ts) and hands the best few to the function, which re-validates them
  * against the live tickets, considers arrivals the snapshot has not seen when none fits, and
  * commits in the same atomic step. The enqueues and ends asked for while a call is out share the
@@ -34,16 +34,13 @@ export interface RedisMatchStoreOptions {
   groupCommit?: GroupCommitOptions;
 }
 
-/** avgWaitMs averages this many of the latest waits (the functions keep at most twice as many). */
-const WAITS_SAMPLED = 100;
-
 /** Candidates an enqueue hands to the function, best first: enough to survive a few stale ones. */
 const RANKED_CANDIDATES = 6;
 
 /** Times the sweep may redo its pairing without the barred pairs it proposed. */
 const SWEEP_ROUNDS = 6;
 
-/** One operation of a `batch` call (see lua/scripts.ts): an enqueue ("E") or an end ("X"). */
+/** One operation of a `batch` call (see lua/batch.lua): an enqueue ("E") or an end ("X"). */
 type BatchOp = (string | number)[];
 
 /** What the enqueue path has seen, for benchmarks and metrics. */
@@ -112,7 +109,7 @@ async function valuesOf(pipeline: ChainableCommander): Promise<unknown[]> {
   return replies.map(([, value]) => value);
 }
 
-/** ARGV[1..8] of every function: the clock and the config (lua/scripts.ts `begin`). */
+/** ARGV[1..8] of every function: the clock and the config (lua/state.lua `begin`). */
 export function functionHeader(config: MatchConfig, now: number): (string | number)[] {
   return [
     now,
@@ -402,7 +399,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): MatchSto
 
     async stats(): Promise<QueueStats> {
       const [waiting, moods, live, waits] = await valuesOf(
-        redis.pipeline().zcard(key("q")).hgetall(key("moods")).zcard(key("live")).lrange(key("waits"), 0, WAITS_SAMPLED - 1),
+        redis.pipeline().zcard(key("q")).hgetall(key("moods")).zcard(key("live")).lrange(key("waits"), 0, WAIT_SAMPLES - 1),
       );
       const counts = (moods ?? {}) as Record<string, string>;
       const byMood = Object.fromEntries(MOODS.map((m, i) => [m, Math.max(0, Number(counts[String(i)] ?? 0))])) as Record<Mood, number>;

@@ -1,5 +1,5 @@
 import { customAlphabet } from "nanoid";
-import type { MatchConfig } from "./types";
+import type { MatchConfig, Preferences, Profile } from "./types";
 
 /** Session ids: 16 url-safe random characters; the LiveKit room is `mm_<id>`. */
 const sessionIdAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -27,5 +27,11 @@ export function resetsCooldownLevel(
   return endedAt - (session.activeAt ?? session.createdAt) >= config.cooldownResetAfterMs;
 }
 
-/** How many recent waits feed avgWaitMs. */
+/** How many recent waits feed avgWaitMs (the Redis driver keeps at most twice as many). */
 export const WAIT_SAMPLES = 100;
+
+/** What a skip re-queues with when the ended session kept no request for the user. */
+export const DEFAULT_REQUEUE: { prefs: Preferences; profile: Profile } = {
+  prefs: { mood: "random", interests: [], mode: "any" },
+  profile: { nickname: "stranger", avatar: null },
+};
