@@ -70,6 +70,12 @@ export function pairKey(a: string, b: string): string {
   return a < b ? `${a}${ITEM}${b}` : `${b}${ITEM}${a}`;
 }
 
+/** A user's cooldown as stored in `cd`: `<level>,<until>` (lua/cooldown.lua). */
+export function decodeCooldown(value: string): { level: number; until: number } {
+  const [level, until] = value.split(",");
+  return { level: Number(level), until: Number(until) };
+}
+
 /** A field in `tix` that is not a ticket (keeps the hash out of the listpack encoding). */
 export const TICKET_PAD_FIELD = "~pad~";
 
