@@ -4,15 +4,15 @@ import type { EndReason, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
 import { createGroupCommit, type GroupCommit, type GroupCommitOptions } from "./group-commit";
 import { functionName, MATCH_FUNCTIONS, MATCH_LIBRARY, type MatchFunction } from "./lua/library";
-import { activate as activateFn } from "./protocol/activate";
-import { batch as batchFn, decodeEndReply, decodeEnqueueReply, endOp, enqueueOp, type BatchOp } from "./protocol/batch";
-import { cancel as cancelFn } from "./protocol/cancel";
-import { commit as commitFn, type CommitResult, type PairToCommit } from "./protocol/commit";
-import { expireUser as expireUserFn } from "./protocol/expire-user";
+import { activateFunction } from "./protocol/activate";
+import { batchFunction, decodeEndReply, decodeEnqueueReply, endOp, enqueueOp, type BatchOp } from "./protocol/batch";
+import { cancelFunction } from "./protocol/cancel";
+import { commitFunction, type CommitResult, type PairToCommit } from "./protocol/commit";
+import { expireUserFunction } from "./protocol/expire-user";
 import { functionHeader, type FunctionProtocol } from "./protocol/header";
-import { prime as primeFn, type PrimeData } from "./protocol/prime";
-import { skip as skipFn } from "./protocol/skip";
-import { window as windowFn } from "./protocol/window";
+import { primeFunction, type PrimeData } from "./protocol/prime";
+import { skipFunction } from "./protocol/skip";
+import { windowFunction } from "./protocol/window";
 import { decodeCooldown, decodeTicket, encodeRequest, endedSessionFrom, pairKey, sessionFields, sessionFrom, type WindowEntry } from "./redis-codec";
 import { newSessionId, WAIT_SAMPLES } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
@@ -99,7 +99,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     prefix,
     sweepLock: options.sweepLock !== false,
     invoke,
-    batch: createGroupCommit<BatchOp, unknown>((ops, now) => invoke(batchFn, now, ops), options.groupCommit),
+    batch: createGroupCommit<BatchOp, unknown>((ops, now) => invoke(batchFunction, now, ops), options.groupCommit),
     counters,
     snapshot: createWindowSnapshot(() => readWindow({ invoke, counters }, Date.now()), config.window, options.windowMaxAgeMs ?? 5),
   };
@@ -113,7 +113,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     sweep: (now) => sweep(store, now),
     skip: (userId, now) => skip(store, userId, now),
     endSession: (sessionId, reason, endedBy, now) => endSession(store, sessionId, reason, endedBy, now),
-    activate: (sessionId, now) => store.invoke(activateFn, now, sessionId),
+    activate: (sessionId, now) => store.invoke(activateFunction, now, sessionId),
     getState: (userId, now) => getState(store, userId, now),
     getSession: (sessionId) => getSession(store, sessionId),
     listLiveSessions: () => listLiveSessions(store),
@@ -177,13 +177,13 @@ async function enqueue(store: RedisStore, userId: string, prefs: Preferences, pr
 }
 
 async function cancel(store: RedisStore, userId: string): Promise<boolean> {
-  const removed = await store.invoke(cancelFn, Date.now(), userId);
+  const removed = await store.invoke(cancelFunction, Date.now(), userId);
   store.snapshot.remove([userId]);
   return removed;
 }
 
 async function skip(store: RedisStore, userId: string, now: number): Promise<SkipOutcome> {
-  const outcome = await store.invoke(skipFn, now, userId, newSessionId());
+  const outcome = await store.invoke(skipFunction, now, userId, newSessionId());
   store.snapshot.invalidate(); // a re-queue or a match the snapshot cannot see
   return outcome;
 }
@@ -193,18 +193,18 @@ async function endSession(store: RedisStore, sessionId: string, reason: EndReaso
 }
 
 async function prime(store: RedisStore, userId: string, data: PrimeData): Promise<boolean> {
-  return store.invoke(primeFn, Date.now(), userId, data);
+  return store.invoke(primeFunction, Date.now(), userId, data);
 }
 
 async function readWindow(store: Pick<RedisStore, "invoke" | "counters">, now: number): Promise<WindowRead> {
   store.counters.windowReads++;
-  return store.invoke(windowFn, now);
+  return store.invoke(windowFunction, now);
 }
 
 /** The pair commits (lua/commit.lua), in order, in one call; one result per pair. */
 async function commitPairs(store: RedisStore, pairs: PairToCommit[], now: number): Promise<CommitResult[]> {
   if (pairs.length === 0) return [];
-  return store.invoke(commitFn, now, pairs);
+  return store.invoke(commitFunction, now, pairs);
 }
 
 async function sweep(store: RedisStore, now: number): Promise<LiveSession[]> {
@@ -265,7 +265,7 @@ async function expire(store: RedisStore, now: number): Promise<ExpiryResult> {
   for (let round = 0; round < EXPIRE_ROUNDS; round++) {
     const stale = await redis.zrangebyscore(key(store, "pres"), "-inf", cutoff, "LIMIT", 0, EXPIRE_BATCH);
     if (stale.length === 0) break;
-    const replies = await Promise.all(stale.map((u) => store.invoke(expireUserFn, now, u, cutoff)));
+    const replies = await Promise.all(stale.map((u) => store.invoke(expireUserFunction, now, u, cutoff)));
     stale.forEach((u, i) => {
       const { dropped, timedOut } = replies[i]!;
       if (dropped) result.droppedTickets.push(u);

@@ -1,3 +1,4 @@
+import "server-only";
 import { encodeRequest, modeDigit, moodDigit, QUEUE_SCORE_SCALE, TICKET_PAD_FIELD } from "../redis-codec";
 import { DEFAULT_REQUEUE, WAIT_SAMPLES } from "../rules";
 import { SAME_MOOD_BONUS } from "../select";

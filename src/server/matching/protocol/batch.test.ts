@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SESSION_FIELDS } from "../redis-codec";
-import { batch, decodeEndReply, decodeEnqueueReply, endOp, enqueueOp } from "./batch";
+import { batchFunction, decodeEndReply, decodeEnqueueReply, endOp, enqueueOp } from "./batch";
 
 /** A stored session value as lua/sessions.lua writes it (fields joined by \x1d in SESSION_FIELDS order). */
 const stored = (f: Partial<Record<(typeof SESSION_FIELDS)[number], string>>) => SESSION_FIELDS.map((name) => f[name] ?? "").join("\x1d");
@@ -9,7 +9,7 @@ const live = stored({ id: "s1", a: "a", b: "b", c: "1000", am: "1", bm: "1", ap:
 describe("batch protocol", () => {
   it("lays an enqueue out as lua/batch.lua reads it: the ranked candidates after their count", () => {
     const op = enqueueOp({ userId: "u", request: "r", sessionId: "s", unseenAfter: "-inf", ranked: [{ userId: "x", version: "7" }, { userId: "y", version: "9" }] });
-    expect(batch.args([op, endOp("s0", "skip", null)])).toEqual(["E", "u", "r", "s", "-inf", 2, "x", "7", "y", "9", "X", "s0", "skip", ""]);
+    expect(batchFunction.args([op, endOp("s0", "skip", null)])).toEqual(["E", "u", "r", "s", "-inf", 2, "x", "7", "y", "9", "X", "s0", "skip", ""]);
   });
 
   it("decodes each kind of enqueue reply with its stale ids and, when waiting, the new ticket", () => {

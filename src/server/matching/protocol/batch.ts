@@ -1,3 +1,4 @@
+import "server-only";
 import type { EndReason } from "@/lib/schemas";
 import { QUEUE_SCORE_SCALE } from "../redis-codec";
 import type { EnqueueOutcome } from "../types";
@@ -32,7 +33,7 @@ export function endOp(sessionId: string, reason: EndReason, endedBy: string | nu
   return ["X", sessionId, reason, endedBy ?? ""];
 }
 
-export const batch: FunctionProtocol<[ops: BatchOp[]], unknown[]> = {
+export const batchFunction: FunctionProtocol<[ops: BatchOp[]], unknown[]> = {
   name: "batch",
   args: (ops) => ops.flat(),
   decode: (reply) => reply as unknown[],

@@ -1,3 +1,4 @@
+import "server-only";
 import type { LiveSession } from "../types";
 import type { FunctionProtocol } from "./header";
 import { sessionReply } from "./session-reply";
@@ -16,7 +17,7 @@ export type CommitResult =
   | { kind: "created" | "exists"; session: LiveSession }
   | { kind: "conflict"; reason: string };
 
-export const commit: FunctionProtocol<[pairs: PairToCommit[]], CommitResult[]> = {
+export const commitFunction: FunctionProtocol<[pairs: PairToCommit[]], CommitResult[]> = {
   name: "commit",
   args: (pairs) => pairs.flatMap((p) => [p.a, p.versionA, p.b, p.versionB, p.sessionId]),
   // each {created, session} | {exists, session} | {conflict, reason}

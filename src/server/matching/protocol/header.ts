@@ -1,3 +1,4 @@
+import "server-only";
 import type { MatchFunction } from "../lua/library";
 import type { MatchConfig } from "../types";
 

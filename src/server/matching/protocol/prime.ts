@@ -1,3 +1,4 @@
+import "server-only";
 import type { FunctionProtocol } from "./header";
 
 export interface PrimeData {
@@ -6,7 +7,7 @@ export interface PrimeData {
 }
 
 /** prime (lua/prime.lua): a user's exclusions and recent pairs, loaded once; false when already primed. */
-export const prime: FunctionProtocol<[userId: string, data: PrimeData], boolean> = {
+export const primeFunction: FunctionProtocol<[userId: string, data: PrimeData], boolean> = {
   name: "prime",
   args: (userId, data) => [userId, data.excluded.length, ...data.excluded, ...data.recent.flatMap((r) => [r.userId, r.at])],
   decode: (reply) => Number(reply) === 1,

@@ -1,3 +1,4 @@
+import "server-only";
 import { endedSessionFrom, sessionFields, sessionFrom } from "../redis-codec";
 import type { EndedSession, LiveSession } from "../types";
 

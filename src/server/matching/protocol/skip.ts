@@ -1,10 +1,11 @@
+import "server-only";
 import type { SkipOutcome } from "../types";
 import { decodeEnqueueReply } from "./batch";
 import type { FunctionProtocol } from "./header";
 import { endedSessionReply } from "./session-reply";
 
 /** skip (lua/skip.lua): end the current session, count the skip, then a cooldown or a re-queue. */
-export const skip: FunctionProtocol<[userId: string, newSessionId: string], SkipOutcome> = {
+export const skipFunction: FunctionProtocol<[userId: string, newSessionId: string], SkipOutcome> = {
   name: "skip",
   args: (userId, newSessionId) => [userId, newSessionId],
   // {not_in_session} | {cooldown, until, ended or false} | {skipped, ended, enqueue reply}

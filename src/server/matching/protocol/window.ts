@@ -1,9 +1,10 @@
+import "server-only";
 import { windowEntryFrom, type WindowEntry } from "../redis-codec";
 import type { WindowRead } from "../window-snapshot";
 import type { FunctionProtocol } from "./header";
 
 /** window (lua/window.lua): the candidate window in FIFO order with its tickets, and the newest queue score. */
-export const window: FunctionProtocol<[], WindowRead> = {
+export const windowFunction: FunctionProtocol<[], WindowRead> = {
   name: "window",
   args: () => [],
   // {newest score, ids…, tickets…} (a ticket gone meanwhile is "")
