@@ -133,14 +133,16 @@ export interface ServerEvents {
   maintenance: { message: string };
 }
 export type ServerEventName = keyof ServerEvents;
-export const SERVER_EVENT_NAMES: ServerEventName[] = [
-  "state",
-  "queue",
-  "matched",
-  "partner_left",
-  "session_ended",
-  "chat",
-  "typing",
-  "cooldown",
-  "maintenance",
-];
+/** One entry per event of ServerEvents: the compiler refuses a missing or an extra one, so the browser listens to every event. */
+const SERVER_EVENTS_LISTENED: Record<ServerEventName, true> = {
+  state: true,
+  queue: true,
+  matched: true,
+  partner_left: true,
+  session_ended: true,
+  chat: true,
+  typing: true,
+  cooldown: true,
+  maintenance: true,
+};
+export const SERVER_EVENT_NAMES = Object.keys(SERVER_EVENTS_LISTENED) as ServerEventName[];

@@ -16,16 +16,16 @@ import { getRedis } from "./redis";
 import { createChatFilter } from "./safety/moderation";
 import { createRateLimits } from "./safety/rate-limits";
 import { startBackgroundWork } from "./sessions/background";
-import { attachStoreMetrics, type SessionDeps } from "./sessions/deps";
+import { attachStoreMetrics, type AppServices } from "./app-services";
 
 /**
  * The composition root: the one place that turns the environment into the process-wide
  * services (Redis-backed when REDIS_URL is set, in-process otherwise). Built on first use and
  * kept on globalThis so dev hot reloads don't open second connections or second sweepers.
  */
-const holder = globalThis as unknown as { __mmServices?: Promise<SessionDeps> };
+const holder = globalThis as unknown as { __mmServices?: Promise<AppServices> };
 
-export function getServices(): Promise<SessionDeps> {
+export function getServices(): Promise<AppServices> {
   holder.__mmServices ??= build().catch((err) => {
     holder.__mmServices = undefined;
     throw err;
@@ -33,7 +33,7 @@ export function getServices(): Promise<SessionDeps> {
   return holder.__mmServices;
 }
 
-async function build(): Promise<SessionDeps> {
+async function build(): Promise<AppServices> {
   const env = getEnv();
   const { db } = await getDatabase();
   const redis = getRedis();
@@ -58,7 +58,7 @@ async function build(): Promise<SessionDeps> {
     kv = createMemoryKeyValueStore();
   }
 
-  const deps: SessionDeps = {
+  const deps: AppServices = {
     db: db as Database,
     store,
     bus,

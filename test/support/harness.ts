@@ -18,7 +18,7 @@ import type { MatchConfig } from "@/server/matching/types";
 import { getMetrics } from "@/server/ops/metrics";
 import { createChatFilter } from "@/server/safety/moderation";
 import { createRateLimits } from "@/server/safety/rate-limits";
-import { attachStoreMetrics, type SessionDeps } from "@/server/sessions/deps";
+import { attachStoreMetrics, type AppServices } from "@/server/app-services";
 import { startLivekitDouble, type LivekitDouble } from "./livekit-double";
 import { createTestDatabase, type TestDatabase } from "./postgres";
 import { TEST_REDIS_URL, uniqueNamespace } from "./services";
@@ -26,7 +26,7 @@ import { TEST_REDIS_URL, uniqueNamespace } from "./services";
 export const LK = { apiKey: "test-key", apiSecret: "test-secret-0123456789abcdef0123456789" };
 
 export interface Harness {
-  deps: SessionDeps;
+  deps: AppServices;
   db: TestDatabase;
   livekit: LivekitDouble;
   redis: Redis;
@@ -51,7 +51,7 @@ export async function createHarness(options: { config?: Partial<MatchConfig>; li
   const livekit = await startLivekitDouble({ ...LK, now: () => clock.now });
   const config = matchConfig(options.config);
 
-  const deps: SessionDeps = {
+  const deps: AppServices = {
     db: db.handle.db as Database,
     store: createRedisMatchStore({ redis, config, namespace, sweepLock: false }),
     bus: createRedisEventBus({ redis, createSubscriber: () => subscriber, namespace }),
@@ -66,7 +66,7 @@ export async function createHarness(options: { config?: Partial<MatchConfig>; li
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
     now: () => clock.now,
-    log: { info() {}, debug() {}, warn() {}, error: (...args: unknown[]) => console.error(...args) } as unknown as SessionDeps["log"],
+    log: { info() {}, debug() {}, warn() {}, error: (...args: unknown[]) => console.error(...args) } as unknown as AppServices["log"],
   };
   attachStoreMetrics(deps);
   installServices(deps);
@@ -99,8 +99,8 @@ export async function createHarness(options: { config?: Partial<MatchConfig>; li
 const silent = { warn() {} };
 
 /** Makes `getServices()` (what the route handlers call) return these deps. */
-export function installServices(deps: SessionDeps): void {
-  (globalThis as unknown as { __mmServices?: Promise<SessionDeps> }).__mmServices = Promise.resolve(deps);
+export function installServices(deps: AppServices): void {
+  (globalThis as unknown as { __mmServices?: Promise<AppServices> }).__mmServices = Promise.resolve(deps);
 }
 
 export async function sessionCookieFor(userId: string, name: string): Promise<string> {

@@ -3,11 +3,11 @@ import { findReport, listOpenReports, resolveReport } from "../db/reports";
 import { setBan } from "../db/users";
 import { AppError, errors } from "../http/errors";
 import { announceEnd } from "../sessions/announce";
-import type { SessionDeps } from "../sessions/deps";
+import type { AppServices } from "../app-services";
 import { forgetProfile } from "../sessions/profiles";
 
 /** The moderator's queue: open reports, most severe first, with the conversation's last lines. */
-export async function openReports(deps: SessionDeps) {
+export async function openReports(deps: AppServices) {
   const rows = await listOpenReports(deps.db);
   return rows.map(({ report, reportedNickname, reportedBannedUntil, priorReports }) => ({
     id: report.id,
@@ -25,7 +25,7 @@ export async function openReports(deps: SessionDeps) {
 export type ModerationAction = { action: "dismiss" } | { action: "ban"; hours: number; note?: string };
 
 /** Dismiss a report, or ban the reported user: no enqueue until then, and out of any live call now. */
-export async function actOnReport(deps: SessionDeps, reportId: string, action: ModerationAction) {
+export async function actOnReport(deps: AppServices, reportId: string, action: ModerationAction) {
   const report = await findReport(deps.db, reportId);
   if (!report) throw errors.notFound("No such report.");
   if (report.status !== "open") throw new AppError("CONFLICT", "This report was already handled.");
@@ -41,7 +41,7 @@ export async function actOnReport(deps: SessionDeps, reportId: string, action: M
   return { id: reportId, status: "actioned" as const, bannedUntil: until.toISOString() };
 }
 
-async function removeFromMatching(deps: SessionDeps, userId: string) {
+async function removeFromMatching(deps: AppServices, userId: string) {
   await deps.store.cancel(userId);
   const state = await deps.store.getState(userId, deps.now());
   if (state.status !== "in_session") return;

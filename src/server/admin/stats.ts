@@ -1,6 +1,6 @@
 import "server-only";
 import { matchesSince } from "../db/sessions";
-import type { SessionDeps } from "../sessions/deps";
+import type { AppServices } from "../app-services";
 
 export interface AdminStats {
   waiting: number;
@@ -14,7 +14,7 @@ export interface AdminStats {
   maintenance: boolean;
 }
 
-export async function adminStats(deps: SessionDeps): Promise<AdminStats> {
+export async function adminStats(deps: AppServices): Promise<AdminStats> {
   const [stats, matchesLastHour] = await Promise.all([deps.store.stats(), matchesSince(deps.db, new Date(deps.now() - 3_600_000))]);
   return {
     waiting: stats.waiting,

@@ -1,10 +1,10 @@
-import type { EndReason, Mood } from "@/lib/schemas";
+import type { EndReason, MatchMode, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
 import type { Waiter } from "./select";
 import { roomNameFor } from "./rules";
 import type { EndedSession, LiveSession, Preferences, Profile } from "./types";
 
-/** Encodings shared with lua/scripts.ts (see the comment there). */
+/** Encodings shared with the Lua (lua/tickets.lua describes them; instructions/matching.md "Redis layout"). */
 
 export const QUEUE_SCORE_SCALE = 1024;
 const FIELD = "\x1e";
@@ -14,13 +14,16 @@ export function moodDigit(mood: Mood): number {
   return MOODS.indexOf(mood);
 }
 
+export function modeDigit(mode: MatchMode): number {
+  return mode === "any" ? 1 : 0;
+}
+
 /** The request a ticket is built from: `<mood><mode>\x1e<interests>\x1e<profile JSON>`. */
 export function encodeRequest(prefs: Preferences, profile: Profile): string {
-  const mode = prefs.mode === "any" ? 1 : 0;
   const profileJson = JSON.stringify({ nickname: profile.nickname, avatar: profile.avatar ?? null });
   // interests are wrapped (\x1fa\x1fb\x1f) so Lua can test one with a plain find of \x1fname\x1f
   const interests = prefs.interests.length ? `${ITEM}${prefs.interests.join(ITEM)}${ITEM}` : "";
-  return `${moodDigit(prefs.mood)}${mode}${FIELD}${interests}${FIELD}${profileJson}`;
+  return `${moodDigit(prefs.mood)}${modeDigit(prefs.mode)}${FIELD}${interests}${FIELD}${profileJson}`;
 }
 
 /**
@@ -67,11 +70,17 @@ export function pairKey(a: string, b: string): string {
   return a < b ? `${a}${ITEM}${b}` : `${b}${ITEM}${a}`;
 }
 
+/** A user's cooldown as stored in `cd`: `<level>,<until>` (lua/cooldown.lua). */
+export function decodeCooldown(value: string): { level: number; until: number } {
+  const [level, until] = value.split(",");
+  return { level: Number(level), until: Number(until) };
+}
+
 /** A field in `tix` that is not a ticket (keeps the hash out of the listpack encoding). */
 export const TICKET_PAD_FIELD = "~pad~";
 
 /**
- * A session's stored value: its fields joined by \x1d in this order (lua/scripts.ts writes it;
+ * A session's stored value: its fields joined by \x1d in this order (lua/sessions.lua writes it;
  * an end or an activation rewrites the head). Empty = not set.
  */
 export const SESSION_FIELDS = ["id", "a", "b", "c", "act", "e", "rs", "by", "am", "bm", "aw", "bw", "sc", "ci", "ap", "bp", "aq", "bq"] as const;

@@ -5,7 +5,7 @@ import type { MatchConfig, Preferences } from "./types";
 /**
  * Pure matching rules (instructions/matching.md "Rules"), shared by the in-process driver and the Redis driver (its
  * enqueue ranking and its sweep). The Redis scripts re-check the same rules inside Lua
- * (lua/scripts.ts); the contract suite runs identical scenarios against both drivers so the
+ * (lua/select.lua); the contract suite runs identical scenarios against both drivers so the
  * two cannot drift apart.
  */
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { EndReason, LivekitJoin } from "@/lib/schemas";
 import { recordSessionEnded, recordSessionStart, type SessionStartRecord } from "../db/sessions";
 import type { EndedSession, LiveSession } from "../matching/types";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { forgetRoomPresence } from "./presence";
 import { livekitJoin, sessionView } from "./views";
 
@@ -13,7 +13,7 @@ import { livekitJoin, sessionView } from "./views";
  */
 
 /** Returns each member's join (token) so the caller answering one of them need not mint another. */
-export async function announceMatch(deps: SessionDeps, session: LiveSession): Promise<Map<string, LivekitJoin>> {
+export async function announceMatch(deps: AppServices, session: LiveSession): Promise<Map<string, LivekitJoin>> {
   // The record and the room are independent; both exist before anyone is told.
   await Promise.all([
     recordSessionStart(deps.db, startRecord(session)),
@@ -43,7 +43,7 @@ export async function announceMatch(deps: SessionDeps, session: LiveSession): Pr
  * absence ended it: they get `session_ended`, the other `partner_left`. Without an actor (room
  * finished, cron) both get `partner_left`.
  */
-export async function announceEnd(deps: SessionDeps, ended: EndedSession, actor: string | null = ended.endedBy): Promise<void> {
+export async function announceEnd(deps: AppServices, ended: EndedSession, actor: string | null = ended.endedBy): Promise<void> {
   await recordSessionEnded(deps.db, { ...startRecord(ended), endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy, activeAt: ended.activeAt });
   deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
@@ -70,7 +70,7 @@ export const ANNOUNCE_GRACE_MS = 5_000;
  * died, or lost Redis or Postgres, in between). A start whose session already ended is only
  * recorded — telling the users `matched` would send them into a finished call.
  */
-export async function announcePending(deps: SessionDeps): Promise<{ starts: number; ends: number }> {
+export async function announcePending(deps: AppServices): Promise<{ starts: number; ends: number }> {
   const { starts, ends } = await deps.store.unannounced(deps.now() - ANNOUNCE_GRACE_MS, 100);
   for (const session of starts) {
     if (await deps.store.getSession(session.id)) await announceMatch(deps, session);

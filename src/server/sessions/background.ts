@@ -1,7 +1,7 @@
 import "server-only";
 import { singleFlight } from "../kv";
 import { announceEnd, announceMatch, announcePending } from "./announce";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { dueDepartures } from "./presence";
 import { queueView } from "./views";
 
@@ -13,7 +13,7 @@ import { queueView } from "./views";
  * - every 5 s: drop tickets and end sessions whose users have had no presence for 60 s;
  * - every 2 s (one instance at a time): announce matches and ends nobody announced (the outbox).
  */
-export function startBackgroundWork(deps: SessionDeps): () => void {
+export function startBackgroundWork(deps: AppServices): () => void {
   const timers = [
     every(1_000, () => sweepOnce(deps), deps),
     every(1_000, () => settleDepartures(deps), deps),
@@ -24,7 +24,7 @@ export function startBackgroundWork(deps: SessionDeps): () => void {
   return () => timers.forEach(clearInterval);
 }
 
-function every(ms: number, task: () => Promise<unknown>, deps: SessionDeps) {
+function every(ms: number, task: () => Promise<unknown>, deps: AppServices) {
   let running = false;
   const timer = setInterval(() => {
     if (running) return; // never overlap a slow run with the next one
@@ -37,13 +37,13 @@ function every(ms: number, task: () => Promise<unknown>, deps: SessionDeps) {
   return timer;
 }
 
-export async function sweepOnce(deps: SessionDeps): Promise<number> {
+export async function sweepOnce(deps: AppServices): Promise<number> {
   const sessions = await deps.store.sweep(deps.now());
   for (const session of sessions) await announceMatch(deps, session);
   return sessions.length;
 }
 
-export async function settleDepartures(deps: SessionDeps): Promise<number> {
+export async function settleDepartures(deps: AppServices): Promise<number> {
   let ended = 0;
   for (const { sessionId, identity } of await dueDepartures(deps, deps.now())) {
     const done = await deps.store.endSession(sessionId, "disconnect", identity, deps.now());
@@ -55,7 +55,7 @@ export async function settleDepartures(deps: SessionDeps): Promise<number> {
   return ended;
 }
 
-export async function expireAbsent(deps: SessionDeps): Promise<{ droppedTickets: number; timedOut: number }> {
+export async function expireAbsent(deps: AppServices): Promise<{ droppedTickets: number; timedOut: number }> {
   const result = await deps.store.expire(deps.now());
   for (const ended of result.timedOut) await announceEnd(deps, ended, null);
   return { droppedTickets: result.droppedTickets.length, timedOut: result.timedOut.length };
@@ -66,7 +66,7 @@ const lastSent = new Map<string, string>();
 const BROADCAST_LIMIT = 1_000;
 
 /** Queue events to waiting users whose position or count changed since the last one (one instance at a time). */
-export async function broadcastQueuePositions(deps: SessionDeps): Promise<void> {
+export async function broadcastQueuePositions(deps: AppServices): Promise<void> {
   const waiting = await deps.store.listWaiting(BROADCAST_LIMIT);
   const stats = await deps.store.stats();
   const seen = new Set<string>();

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { AppError, errors } from "../http/errors";
 import type { LiveSession } from "../matching/types";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { limit } from "./rate";
 import { memberOf } from "./views";
 
@@ -22,7 +22,7 @@ export interface ChatResult {
   text?: string;
 }
 
-export async function sendChat(deps: SessionDeps, userId: string, input: { sessionId: string; text: string }): Promise<ChatResult> {
+export async function sendChat(deps: AppServices, userId: string, input: { sessionId: string; text: string }): Promise<ChatResult> {
   await limit(deps, "chat", userId);
   const { session, partnerId } = await liveMembership(deps, userId, input.sessionId);
   const id = randomUUID();
@@ -41,14 +41,14 @@ export async function sendChat(deps: SessionDeps, userId: string, input: { sessi
   return check.text === input.text ? { id, sentAt } : { id, sentAt, text: check.text };
 }
 
-export async function sendTyping(deps: SessionDeps, userId: string, input: { sessionId: string }): Promise<void> {
+export async function sendTyping(deps: AppServices, userId: string, input: { sessionId: string }): Promise<void> {
   await limit(deps, "typing", userId);
   const { partnerId, session } = await liveMembership(deps, userId, input.sessionId);
   await deps.bus.publish(partnerId, "typing", { sessionId: session.id });
 }
 
 /** The live session the user belongs to: 403 for a stranger's session, 409 once it has ended. */
-export async function liveMembership(deps: SessionDeps, userId: string, sessionId: string): Promise<{ session: LiveSession; partnerId: string }> {
+export async function liveMembership(deps: AppServices, userId: string, sessionId: string): Promise<{ session: LiveSession; partnerId: string }> {
   const session = await deps.store.getSession(sessionId);
   if (!session) {
     throw new AppError("NOT_IN_SESSION", "This conversation has ended.");

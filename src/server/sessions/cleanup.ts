@@ -3,7 +3,7 @@ import { openSessionsBefore, recordSessionEnd } from "../db/sessions";
 import { singleFlight } from "../kv";
 import { sessionIdFromRoomName } from "../livekit/room-names";
 import { announceEnd, announcePending } from "./announce";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { expireAbsent } from "./background";
 
 /** A room younger than this may belong to a session being created right now: leave it alone. */
@@ -26,13 +26,13 @@ export interface CleanupReport {
  * session, live sessions whose room is gone, and Postgres records left open by a crash. Only
  * one instance runs it at a time; a concurrent call answers `ran: false`.
  */
-export async function runCleanup(deps: SessionDeps): Promise<CleanupReport> {
+export async function runCleanup(deps: AppServices): Promise<CleanupReport> {
   const result = await singleFlight(deps.kv, "cron:cleanup", 120_000, () => cleanup(deps));
   if (result.ran) return result.value;
   return { ran: false, staleTickets: 0, staleSessions: 0, orphanRooms: 0, goneRooms: 0, unrecordedEnds: 0, livekitReachable: true };
 }
 
-async function cleanup(deps: SessionDeps): Promise<CleanupReport> {
+async function cleanup(deps: AppServices): Promise<CleanupReport> {
   const now = deps.now();
   const expired = await expireAbsent(deps);
   let staleSessions = expired.timedOut;

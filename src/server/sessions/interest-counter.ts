@@ -1,6 +1,6 @@
 import "server-only";
 import { countInterests, popularInterests } from "../db/interests";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 
 /**
  * Popular-interest counts are aggregated in memory and written in one upsert every few seconds.
@@ -11,7 +11,7 @@ const FLUSH_MS = 10_000;
 const pending = new Map<string, number>();
 let timer: NodeJS.Timeout | null = null;
 
-export function noteInterests(deps: Pick<SessionDeps, "db" | "log">, interests: string[]): void {
+export function noteInterests(deps: Pick<AppServices, "db" | "log">, interests: string[]): void {
   for (const interest of interests) pending.set(interest, (pending.get(interest) ?? 0) + 1);
   if (!timer && pending.size > 0) {
     timer = setTimeout(() => void flushInterests(deps), FLUSH_MS);
@@ -19,7 +19,7 @@ export function noteInterests(deps: Pick<SessionDeps, "db" | "log">, interests: 
   }
 }
 
-export async function flushInterests(deps: Pick<SessionDeps, "db" | "log">): Promise<void> {
+export async function flushInterests(deps: Pick<AppServices, "db" | "log">): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = null;
   if (pending.size === 0) return;
@@ -33,7 +33,7 @@ export async function flushInterests(deps: Pick<SessionDeps, "db" | "log">): Pro
 }
 
 /** Popular interests over 24 h, including what this instance has not written yet. */
-export async function popularInterestsNow(deps: Pick<SessionDeps, "db" | "log">) {
+export async function popularInterestsNow(deps: Pick<AppServices, "db" | "log">) {
   await flushInterests(deps);
   return popularInterests(deps.db);
 }

@@ -3,7 +3,7 @@ import type { EnqueueInput, EnqueueResult, StatusView } from "@/lib/schemas";
 import { AppError, errors } from "../http/errors";
 import type { EnqueueOutcome, Preferences } from "../matching/types";
 import { announceEnd, announceMatch } from "./announce";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { ensurePrimed, matchingProfile } from "./profiles";
 import { noteInterests } from "./interest-counter";
 import { queueStats } from "./queue-stats";
@@ -12,7 +12,7 @@ import { livekitJoin, queueView, sessionView, statusView } from "./views";
 
 /** The matching routes of instructions/api.md, one function each; the user id always comes from the session. */
 
-export async function enqueue(deps: SessionDeps, userId: string, input: EnqueueInput): Promise<EnqueueResult> {
+export async function enqueue(deps: AppServices, userId: string, input: EnqueueInput): Promise<EnqueueResult> {
   if (deps.maintenance.enabled) throw errors.maintenance(deps.maintenance.message);
   await limit(deps, "enqueue", userId);
   const profile = await matchingProfile(deps, userId);
@@ -24,7 +24,7 @@ export async function enqueue(deps: SessionDeps, userId: string, input: EnqueueI
   return resolveEnqueue(deps, userId, outcome, { alreadyInSessionIsError: true });
 }
 
-export async function skip(deps: SessionDeps, userId: string): Promise<EnqueueResult> {
+export async function skip(deps: AppServices, userId: string): Promise<EnqueueResult> {
   await limit(deps, "enqueue", userId);
   const now = deps.now();
   const outcome = await deps.store.skip(userId, now);
@@ -41,7 +41,7 @@ export async function skip(deps: SessionDeps, userId: string): Promise<EnqueueRe
   }
 }
 
-export async function end(deps: SessionDeps, userId: string): Promise<{ status: "idle" }> {
+export async function end(deps: AppServices, userId: string): Promise<{ status: "idle" }> {
   await deps.store.cancel(userId);
   const state = await deps.store.getState(userId, deps.now());
   if (state.status === "in_session") {
@@ -51,25 +51,25 @@ export async function end(deps: SessionDeps, userId: string): Promise<{ status: 
   return { status: "idle" };
 }
 
-export async function status(deps: SessionDeps, userId: string): Promise<StatusView> {
+export async function status(deps: AppServices, userId: string): Promise<StatusView> {
   const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
   return statusView(userId, state, stats.avgWaitMs);
 }
 
-export async function heartbeat(deps: SessionDeps, userId: string): Promise<StatusView> {
+export async function heartbeat(deps: AppServices, userId: string): Promise<StatusView> {
   await deps.store.touch(userId, deps.now());
   return status(deps, userId);
 }
 
 /** The current session with a fresh join token (rejoin after a refresh). */
-export async function currentSession(deps: SessionDeps, userId: string) {
+export async function currentSession(deps: AppServices, userId: string) {
   const state = await deps.store.getState(userId, deps.now());
   if (state.status !== "in_session") throw errors.notFound("You are not in a conversation right now.");
   return { session: sessionView(state.session, userId), livekit: await livekitJoin(deps, state.session, userId) };
 }
 
 /** The `state` event: the status snapshot plus session and join token when in one. */
-export async function stateSnapshot(deps: SessionDeps, userId: string) {
+export async function stateSnapshot(deps: AppServices, userId: string) {
   const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
   const view = statusView(userId, state, stats.avgWaitMs);
   if (state.status !== "in_session") return view;
@@ -77,7 +77,7 @@ export async function stateSnapshot(deps: SessionDeps, userId: string) {
 }
 
 async function resolveEnqueue(
-  deps: SessionDeps,
+  deps: AppServices,
   userId: string,
   outcome: EnqueueOutcome,
   opts: { alreadyInSessionIsError: boolean },

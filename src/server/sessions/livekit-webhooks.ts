@@ -2,7 +2,7 @@ import "server-only";
 import { recordSessionActive } from "../db/sessions";
 import type { LivekitWebhookEvent } from "../livekit/webhooks";
 import { announceEnd } from "./announce";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { recordJoin, recordLeave } from "./presence";
 import { memberOf } from "./views";
 
@@ -15,7 +15,7 @@ export type WebhookOutcome = "duplicate" | "ignored" | "joined" | "activated" | 
  * arrive out of order: dedupe on the id, track presence by participant sid, and only let the
  * current sid's departure end a session (after a short grace, see presence.ts).
  */
-export async function handleLivekitEvent(deps: SessionDeps, event: LivekitWebhookEvent): Promise<WebhookOutcome> {
+export async function handleLivekitEvent(deps: AppServices, event: LivekitWebhookEvent): Promise<WebhookOutcome> {
   deps.metrics.webhookEvents.inc(event.event);
   if (!(await deps.kv.setIfAbsent(`lk:event:${event.id}`, "1", DEDUPE_TTL_MS))) return "duplicate";
   const sessionId = event.sessionId;

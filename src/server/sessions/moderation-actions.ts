@@ -7,7 +7,7 @@ import { findSessionRecord } from "../db/sessions";
 import { AppError, errors } from "../http/errors";
 import { severityOf } from "../safety/reasons";
 import { announceEnd } from "./announce";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { limit } from "./rate";
 
 /**
@@ -19,7 +19,7 @@ import { limit } from "./rate";
 const CHAT_CONTEXT_LINES = 30;
 
 export async function reportPartner(
-  deps: SessionDeps,
+  deps: AppServices,
   userId: string,
   input: { sessionId: string; reason: ReportReason; details?: string },
 ): Promise<{ id: string }> {
@@ -40,14 +40,14 @@ export async function reportPartner(
   return report;
 }
 
-export async function blockPartner(deps: SessionDeps, userId: string, input: { sessionId: string }): Promise<{ blocked: true }> {
+export async function blockPartner(deps: AppServices, userId: string, input: { sessionId: string }): Promise<{ blocked: true }> {
   await limit(deps, "blocks", userId);
   const partnerId = await partnerIn(deps, userId, input.sessionId);
   await separate(deps, userId, partnerId, input.sessionId, "block");
   return { blocked: true };
 }
 
-async function separate(deps: SessionDeps, userId: string, partnerId: string, sessionId: string, source: "report" | "block") {
+async function separate(deps: AppServices, userId: string, partnerId: string, sessionId: string, source: "report" | "block") {
   await recordBlock(deps.db, { blocker: userId, blocked: partnerId, source, sessionId });
   await deps.store.exclude(userId, partnerId);
   const ended = await deps.store.endSession(sessionId, source, userId, deps.now());
@@ -55,7 +55,7 @@ async function separate(deps: SessionDeps, userId: string, partnerId: string, se
 }
 
 /** The other member of a session the user was in (live in the store, or on record). */
-async function partnerIn(deps: SessionDeps, userId: string, sessionId: string): Promise<string> {
+async function partnerIn(deps: AppServices, userId: string, sessionId: string): Promise<string> {
   const live = await deps.store.getSession(sessionId);
   const pair = live ? [live.a.userId, live.b.userId] : await recordedPair(deps, sessionId);
   if (!pair) throw errors.notFound("No such conversation.");
@@ -63,13 +63,13 @@ async function partnerIn(deps: SessionDeps, userId: string, sessionId: string): 
   return pair[0] === userId ? pair[1]! : pair[0]!;
 }
 
-async function recordedPair(deps: SessionDeps, sessionId: string): Promise<string[] | null> {
+async function recordedPair(deps: AppServices, sessionId: string): Promise<string[] | null> {
   const row = await findSessionRecord(deps.db, sessionId);
   return row ? [row.userA, row.userB] : null;
 }
 
 /** The last lines of the conversation as the reporter saw them (their event log holds both sides). */
-async function chatContextFor(deps: SessionDeps, userId: string, sessionId: string): Promise<ChatLine[]> {
+async function chatContextFor(deps: AppServices, userId: string, sessionId: string): Promise<ChatLine[]> {
   const events = await deps.bus.replay(userId, 0);
   const lines: ChatLine[] = [];
   for (const e of events) {

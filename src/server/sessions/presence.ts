@@ -1,5 +1,5 @@
 import "server-only";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 
 /**
  * LiveKit presence per session, keyed by participant sid (instructions/livekit.md "Rules"). A user who refreshes
@@ -14,14 +14,14 @@ const DEPARTURES = "lk:departures";
 const sidsKey = (sessionId: string) => `lk:sids:${sessionId}`;
 
 /** Records a join; returns the identities currently present. */
-export async function recordJoin(deps: SessionDeps, sessionId: string, identity: string, sid: string): Promise<string[]> {
+export async function recordJoin(deps: AppServices, sessionId: string, identity: string, sid: string): Promise<string[]> {
   await deps.kv.hset(sidsKey(sessionId), identity, sid, PRESENCE_TTL_MS);
   await deps.kv.hdel(DEPARTURES, `${sessionId}|${identity}`);
   return Object.keys(await deps.kv.hgetall(sidsKey(sessionId)));
 }
 
 /** Records a leave of `sid`; returns false when that sid is not the identity's current one (stale). */
-export async function recordLeave(deps: SessionDeps, sessionId: string, identity: string, sid: string, at: number): Promise<boolean> {
+export async function recordLeave(deps: AppServices, sessionId: string, identity: string, sid: string, at: number): Promise<boolean> {
   const current = await deps.kv.hget(sidsKey(sessionId), identity);
   if (current !== null && current !== sid) return false;
   await deps.kv.hset(DEPARTURES, `${sessionId}|${identity}`, JSON.stringify({ sid, at }));
@@ -29,7 +29,7 @@ export async function recordLeave(deps: SessionDeps, sessionId: string, identity
 }
 
 /** Departures whose grace has run out and whose sid is still the current one. */
-export async function dueDepartures(deps: SessionDeps, now: number): Promise<{ sessionId: string; identity: string }[]> {
+export async function dueDepartures(deps: AppServices, now: number): Promise<{ sessionId: string; identity: string }[]> {
   const pending = await deps.kv.hgetall(DEPARTURES);
   const due: { sessionId: string; identity: string }[] = [];
   for (const [field, value] of Object.entries(pending)) {
@@ -50,7 +50,7 @@ export async function dueDepartures(deps: SessionDeps, now: number): Promise<{ s
 }
 
 /** Drops a finished session's presence: its sid map and any pending departure of its two members. */
-export async function forgetRoomPresence(deps: SessionDeps, session: { id: string; a: { userId: string }; b: { userId: string } }): Promise<void> {
+export async function forgetRoomPresence(deps: AppServices, session: { id: string; a: { userId: string }; b: { userId: string } }): Promise<void> {
   await Promise.all([
     deps.kv.hdel(DEPARTURES, `${session.id}|${session.a.userId}`),
     deps.kv.hdel(DEPARTURES, `${session.id}|${session.b.userId}`),

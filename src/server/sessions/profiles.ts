@@ -4,7 +4,7 @@ import { recentPartners } from "../db/sessions";
 import { findUser, isBanned } from "../db/users";
 import { AppError, errors } from "../http/errors";
 import type { Profile } from "../matching/types";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 
 /**
  * Who a user is for matching: profile and ban state from Postgres, cached briefly per process
@@ -14,7 +14,7 @@ import type { SessionDeps } from "./deps";
 const PROFILE_TTL_MS = 10_000;
 const cache = new Map<string, { profile: Profile; bannedUntil: Date | null; at: number }>();
 
-export async function matchingProfile(deps: SessionDeps, userId: string): Promise<Profile> {
+export async function matchingProfile(deps: AppServices, userId: string): Promise<Profile> {
   const now = deps.now();
   let entry = cache.get(userId);
   if (!entry || now - entry.at > PROFILE_TTL_MS) {
@@ -41,7 +41,7 @@ const PRIMED_TTL_MS = 60_000;
 const primedAt = new Map<string, number>();
 
 /** Loads blocks and the rematch window from Postgres into the store once per store lifetime. */
-export async function ensurePrimed(deps: SessionDeps, userId: string): Promise<void> {
+export async function ensurePrimed(deps: AppServices, userId: string): Promise<void> {
   const now = deps.now();
   const seen = primedAt.get(userId);
   if (seen !== undefined && now - seen < PRIMED_TTL_MS) return;

@@ -1,6 +1,6 @@
 import "server-only";
 import { openUserEventStream } from "../events";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { stateSnapshot } from "./lifecycle";
 
 /** Presence refresh while a stream is open; well inside the 60 s presence timeout. */
@@ -10,7 +10,7 @@ const STREAM_PRESENCE_MS = 20_000;
  * `GET /api/matching/events` (instructions/api.md "Events"): `state` first on every (re)connect, replay after
  * Last-Event-ID, live events after. An open stream counts as presence.
  */
-export function openEventStream(deps: SessionDeps, request: Request, userId: string): Response {
+export function openEventStream(deps: AppServices, request: Request, userId: string): Response {
   const touch = () => deps.store.touch(userId, deps.now());
   return openUserEventStream({
     request,

@@ -2,7 +2,7 @@ import "server-only";
 import type { LivekitJoin, QueueView, SessionView, StatusView } from "@/lib/schemas";
 import { mintJoinToken } from "../livekit/tokens";
 import type { LiveSession, QueuePosition, SessionMember, UserState } from "../matching/types";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 
 /** Turns store records into the API's shapes (instructions/api.md), from one user's point of view. */
 
@@ -28,7 +28,7 @@ export function sessionView(session: LiveSession, userId: string): SessionView {
   };
 }
 
-export async function livekitJoin(deps: SessionDeps, session: LiveSession, userId: string): Promise<LivekitJoin> {
+export async function livekitJoin(deps: AppServices, session: LiveSession, userId: string): Promise<LivekitJoin> {
   const sides = memberOf(session, userId)!;
   const token = await mintJoinToken(deps.livekit, {
     roomName: session.roomName,

@@ -2,13 +2,13 @@ import "server-only";
 import { readLimited } from "../http/body";
 import { AppError } from "../http/errors";
 import { WebhookPayloadError, WebhookSignatureError } from "../livekit/errors";
-import type { SessionDeps } from "./deps";
+import type { AppServices } from "../app-services";
 import { handleLivekitEvent } from "./livekit-webhooks";
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 /** `POST /api/livekit/webhooks`: verify the signature on the exact raw body, then handle. */
-export async function receiveLivekitWebhook(deps: SessionDeps, request: Request) {
+export async function receiveLivekitWebhook(deps: AppServices, request: Request) {
   const raw = await readLimited(request, MAX_WEBHOOK_BYTES);
   let event;
   try {

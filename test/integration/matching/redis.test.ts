@@ -1,9 +1,10 @@
 import Redis from "ioredis";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { matchConfig } from "@/server/matching/config";
-import { functionName, MATCH_LIBRARY_NAME, type MatchFunction } from "@/server/matching/lua/scripts";
+import { functionName, MATCH_LIBRARY_NAME, type MatchFunction } from "@/server/matching/lua/library";
 import { decodeTicket, encodeRequest, sessionFields } from "@/server/matching/redis-codec";
-import { createRedisMatchStore, deleteNamespace, functionHeader, keyPrefix } from "@/server/matching/redis-store";
+import { functionHeader } from "@/server/matching/protocol/header";
+import { createRedisMatchStore, deleteNamespace, keyPrefix } from "@/server/matching/redis-store";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
 import { matchStoreContract } from "./contract";
 

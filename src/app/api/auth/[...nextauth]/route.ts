@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { buildAuthOptions } from "@/server/auth/options";
-import { limitGuestSignIn } from "@/server/auth/sign-in-limit";
+import { limitGuestSignIn } from "@/server/sign-in-limit";
 
 export const dynamic = "force-dynamic";
 

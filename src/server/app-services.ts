@@ -1,17 +1,17 @@
 import "server-only";
 import type { Logger } from "pino";
-import type { Database } from "../db";
-import type { EventBus } from "../events";
-import type { KeyValueStore } from "../kv";
-import type { LivekitRooms } from "../livekit/rooms";
-import type { WebhookVerifier } from "../livekit/webhooks";
-import type { MatchStore } from "../matching/types";
-import type { AppMetrics } from "../ops/metrics";
-import type { ChatFilter } from "../safety/moderation";
-import type { RateLimits } from "../safety/rate-limits";
+import type { Database } from "./db";
+import type { EventBus } from "./events";
+import type { KeyValueStore } from "./kv";
+import type { LivekitRooms } from "./livekit/rooms";
+import type { WebhookVerifier } from "./livekit/webhooks";
+import type { MatchStore } from "./matching/types";
+import type { AppMetrics } from "./ops/metrics";
+import type { ChatFilter } from "./safety/moderation";
+import type { RateLimits } from "./safety/rate-limits";
 
-/** Everything the session lifecycle talks to, injected so tests build it from real parts. */
-export interface SessionDeps {
+/** The app's services: everything the route handlers, the session lifecycle and the admin tools talk to; built once by services.ts, and by the test harness from real parts. */
+export interface AppServices {
   db: Database;
   store: MatchStore;
   bus: EventBus;
@@ -30,7 +30,7 @@ export interface SessionDeps {
 }
 
 /** Scrape-time gauges read from the store (queue size per mood, live sessions). */
-export function attachStoreMetrics(deps: Pick<SessionDeps, "metrics" | "store">): void {
+export function attachStoreMetrics(deps: Pick<AppServices, "metrics" | "store">): void {
   deps.metrics.setQueueCollector(async () => (await deps.store.stats()).byMood);
   deps.metrics.setActiveSessionsCollector(async () => (await deps.store.stats()).liveSessions);
 }

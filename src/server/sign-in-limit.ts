@@ -1,8 +1,8 @@
 import "server-only";
-import { errors } from "../http/errors";
-import { requestIdOf } from "../http/request-id";
-import { errorResponse } from "../http/respond";
-import { getServices } from "../services";
+import { errors } from "./http/errors";
+import { requestIdOf } from "./http/request-id";
+import { errorResponse } from "./http/respond";
+import { getServices } from "./services";
 
 /**
  * Guest sign-ins per IP (each one can mint a fresh identity, the cheapest way around a block).
