@@ -141,6 +141,9 @@ class TwirpFailure extends Error {
   }
 }
 
+/** A refusal of the real server's auth middleware: plain text, not a Twirp error. */
+class AuthMiddlewareFailure extends Error {}
+
 const unauthenticated = (msg: string) => new TwirpFailure(401, "unauthenticated", msg);
 const invalidArgument = (msg: string) => new TwirpFailure(400, "invalid_argument", msg);
 const notFound = (msg: string) => new TwirpFailure(404, "not_found", msg);
@@ -418,6 +421,10 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
       if (!method.allowed(claims.video ?? {}, room)) throw unauthenticated(`permissions denied: ${methodName} needs ${method.grantName}`);
       sendJson(res, 200, method.run(body));
     } catch (error) {
+      if (error instanceof AuthMiddlewareFailure) {
+        call.status = 401;
+        return sendText(res, 401, error.message);
+      }
       const failure = error instanceof TwirpFailure ? error : new TwirpFailure(500, "internal", String(error));
       call.status = failure.status;
       call.code = failure.code;
@@ -425,14 +432,27 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
     }
   }
 
+  /**
+   * The real server's auth middleware: no header means no grants (the method's permission check
+   * then refuses with a Twirp 401); a header that is not a good bearer is refused here, in plain
+   * text, before any Twirp handling.
+   */
   async function verifyBearer(header: string | undefined): Promise<JWTPayload & { video?: VideoClaims }> {
-    const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-    if (!match) throw unauthenticated("no authorization header");
+    if (!header) return {};
+    if (!header.startsWith("Bearer ")) throw new AuthMiddlewareFailure("invalid authorization header. Must start with Bearer ");
+    const token = header.slice("Bearer ".length);
+    let issuer: string | undefined;
     try {
-      const { payload } = await jwtVerify(match[1], secret, { issuer: apiKey, algorithms: ["HS256"] });
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new AuthMiddlewareFailure("invalid authorization token");
+    }
+    if (issuer !== apiKey) throw new AuthMiddlewareFailure(`invalid API key: ${issuer ?? ""}`);
+    try {
+      const { payload } = await jwtVerify(token, secret, { issuer: apiKey, algorithms: ["HS256"] });
       return payload as JWTPayload & { video?: VideoClaims };
     } catch (error) {
-      throw unauthenticated(`invalid token: ${(error as Error).message}`);
+      throw new AuthMiddlewareFailure(`invalid token: ${token}, error: ${(error as Error).message}`);
     }
   }
 
@@ -464,7 +484,11 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
       attempt.error = `invalid token: ${(error as Error).message}`;
       return attempt;
     }
-    if (!video.roomJoin || !video.room || !attempt.identity) {
+    if (path.startsWith("/rtc/v1") && Object.keys(video).length > 0 && !url.searchParams.get("join_request")) {
+      // v1 carries the join request itself; the real server checks for it before the grants.
+      attempt.status = 400;
+      attempt.error = "join_request is required";
+    } else if (!video.roomJoin || !video.room || !attempt.identity) {
       attempt.error = "permissions denied: token has no roomJoin grant for a room";
     } else if (!rooms.has(video.room)) {
       // livekit-client shows this text as a NotAllowed ConnectionError.

@@ -148,7 +148,8 @@ describe("RoomService double with the real SDK", () => {
     it("a token signed with the wrong secret or for another key is refused", async () => {
       const wrongSecret = await clientWith({ roomList: true }, "not-the-secret");
       const error = await rejection(wrongSecret.listRooms());
-      expect([error.status, error.code]).toEqual([401, "unauthenticated"]);
+      // Refused by the auth middleware in plain text, as the real server does (so no Twirp code).
+      expect(error.status).toBe(401);
       expect(error.message).toMatch(/invalid token/);
       const wrongKey = await clientWith({ roomList: true }, credentials.apiSecret, "APIsomeoneelse");
       expect((await rejection(wrongKey.listRooms())).status).toBe(401);

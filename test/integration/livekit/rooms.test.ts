@@ -1,4 +1,8 @@
-/** src/server/livekit/rooms.ts against the LiveKit double. */
+/**
+ * src/server/livekit/rooms.ts against the LiveKit double, for what only the double shows (its
+ * call log, an unreachable server). Creating, deleting and listing are in contract.test.ts, on
+ * both the real server and the double.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LivekitUnavailableError } from "@/server/livekit/errors";
 import { createLivekitRooms, type LivekitRooms } from "@/server/livekit/rooms";
@@ -16,34 +20,6 @@ afterAll(() => double.close());
 beforeEach(() => double.reset());
 
 describe("createLivekitRooms", () => {
-  it("creates mm_<sessionId> with the session settings", async () => {
-    const before = Date.now();
-    const info = await rooms.createSessionRoom("s1");
-    expect(info).toMatchObject({ name: "mm_s1", numParticipants: 0 });
-    expect(info.sid).toMatch(/^RM_/);
-    expect(typeof info.creationTime).toBe("number");
-    expect(info.creationTime).toBeGreaterThanOrEqual(before - 1000);
-
-    const room = double.rooms.get("mm_s1")!;
-    expect(room).toMatchObject({ maxParticipants: 2, emptyTimeout: 60, departureTimeout: 15 });
-    expect(JSON.parse(room.metadata)).toEqual({ sessionId: "s1" });
-  });
-
-  it("creating twice is harmless (same room)", async () => {
-    const first = await rooms.createSessionRoom("s2");
-    const second = await rooms.createSessionRoom("s2");
-    expect(second.sid).toBe(first.sid);
-    expect(double.rooms.size).toBe(1);
-  });
-
-  it("deletes a room, and counts an already missing room as deleted", async () => {
-    await rooms.createSessionRoom("s3");
-    await expect(rooms.deleteRoom("mm_s3")).resolves.toBe(true);
-    expect(double.rooms.has("mm_s3")).toBe(false);
-    await expect(rooms.deleteRoom("mm_s3")).resolves.toBe(true);
-    expect(double.calls.filter((c) => c.method === "DeleteRoom").map((c) => c.status)).toEqual([200, 404]);
-  });
-
   it("lists only mm_* rooms, with numbers instead of bigints", async () => {
     await rooms.createSessionRoom("s4");
     await rooms.createSessionRoom("s5");
@@ -64,7 +40,7 @@ describe("createLivekitRooms", () => {
     const wrong = createLivekitRooms({ apiUrl: double.url, apiKey: credentials.apiKey, apiSecret: "nope" });
     const error = await wrong.createSessionRoom("s6").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LivekitUnavailableError);
-    expect(error).toMatchObject({ status: 401, code: "unauthenticated", operation: "CreateRoom mm_s6" });
+    expect(error).toMatchObject({ status: 401, operation: "CreateRoom mm_s6" });
     expect((error as Error).message).toMatch(/LIVEKIT_API_KEY/);
     // A failing delete is not "not found": it must not be reported as done.
     await expect(wrong.deleteRoom("mm_s6")).rejects.toBeInstanceOf(LivekitUnavailableError);

@@ -44,6 +44,9 @@ function websocketHandshake(url: string): Promise<{ status: number; body: string
   });
 }
 
+/** v1 carries the join request (a base64 protobuf the double does not decode; without one both servers answer 400). */
+const JOIN_REQUEST = "join_request=AA";
+
 const joinToken = (roomName: string, apiSecret = credentials.apiSecret) =>
   mintJoinToken({ apiKey: credentials.apiKey, apiSecret }, { roomName, identity: "user-7", name: "Nick" });
 
@@ -52,7 +55,7 @@ describe("rtc attempts", () => {
     const created = await createLivekitRooms({ apiUrl: double.url, ...credentials }).createSessionRoom("s1");
     const token = await joinToken(created.name);
 
-    const answer = await websocketHandshake(`${double.wsUrl}/rtc/v1?access_token=${token}&auto_subscribe=1`);
+    const answer = await websocketHandshake(`${double.wsUrl}/rtc/v1?access_token=${token}&${JOIN_REQUEST}`);
     expect(answer.upgraded).toBe(false);
     expect(answer.status).toBe(503);
 
@@ -71,7 +74,7 @@ describe("rtc attempts", () => {
 
   it("answers the validate probe: 404 for a room that does not exist (auto_create off)", async () => {
     const token = await joinToken("mm_gone");
-    const response = await fetch(`${double.url}/rtc/v1/validate?access_token=${token}`);
+    const response = await fetch(`${double.url}/rtc/v1/validate?access_token=${token}&${JOIN_REQUEST}`);
     expect(response.status).toBe(404);
     // livekit-client looks for this exact phrase to report NotAllowed instead of retrying on v0.
     expect(await response.text()).toContain("requested room does not exist");
@@ -93,7 +96,7 @@ describe("rtc attempts", () => {
   it("exposes attempts and rooms over HTTP, and resets", async () => {
     const token = await joinToken("mm_http");
     await websocketHandshake(`${double.wsUrl}/rtc/v1?access_token=${token}`);
-    await fetch(`${double.url}/rtc/v1/validate?access_token=${token}`);
+    await fetch(`${double.url}/rtc/v1/validate?access_token=${token}&${JOIN_REQUEST}`);
 
     const attempts = (await (await fetch(`${double.url}/_double/rtc-attempts`)).json()) as RtcAttempt[];
     expect(attempts.map((a) => [a.kind, a.path, a.identity, a.room])).toEqual([

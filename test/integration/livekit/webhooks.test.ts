@@ -2,53 +2,33 @@
  * Webhooks end to end over HTTP: the double signs and POSTs like the real server, a tiny
  * endpoint verifies the raw body with src/server/livekit/webhooks.ts.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WebhookSignatureError } from "@/server/livekit/errors";
 import { createLivekitRooms } from "@/server/livekit/rooms";
-import { createWebhookVerifier, type LivekitWebhookEvent } from "@/server/livekit/webhooks";
+import type { LivekitWebhookEvent } from "@/server/livekit/webhooks";
 import { startLivekitDouble, type LivekitDouble } from "@test/support/livekit-double";
 import { makeWebhookEvent, signedWebhookInit } from "@test/support/webhook-signer";
+import { startWebhookReceiver, type WebhookReceiver } from "@test/support/webhook-receiver";
 
 const credentials = { apiKey: "APIwh", apiSecret: "wh-secret-wh-secret-wh-secret-wh-secret" };
 let double: LivekitDouble;
-let endpoint: http.Server;
+let endpoint: WebhookReceiver;
 let endpointUrl: string;
-const received: LivekitWebhookEvent[] = [];
-const rejected: string[] = [];
+let received: LivekitWebhookEvent[];
+let rejected: string[];
 
 beforeAll(async () => {
-  const verifier = createWebhookVerifier(credentials);
-  endpoint = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      verifier.verify(Buffer.concat(chunks).toString("utf8"), req.headers.authorization ?? null).then(
-        (event) => {
-          received.push(event);
-          res.writeHead(200).end("ok");
-        },
-        (error: Error) => {
-          rejected.push(error.name);
-          res.writeHead(error instanceof WebhookSignatureError ? 401 : 400).end(error.message);
-        },
-      );
-    });
-  });
-  await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
-  endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/api/livekit/webhooks`;
+  endpoint = await startWebhookReceiver(credentials);
+  ({ url: endpointUrl, received, rejected } = endpoint);
   double = await startLivekitDouble(credentials);
 });
 afterAll(async () => {
   await double.close();
-  await new Promise((resolve) => endpoint.close(resolve));
+  await endpoint.close();
 });
 beforeEach(() => {
   double.reset();
   double.setWebhookUrl(undefined);
-  received.length = 0;
-  rejected.length = 0;
+  endpoint.clear();
 });
 
 describe("webhook round trip", () => {
