@@ -14,6 +14,7 @@
  * BENCH_CALL_FACE_TIMEOUT_MS is a failure. Prints p50/p95/max and CPU per process; the last
  * line is `RESULT {json}` (faceP50Ms, faceP95Ms, calls, failures, …).
  */
+import { writeFileSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { CHROMIUM } from "../e2e/env";
 import { CALL_MARKS } from "@/components/video-chat/call-timing";
@@ -29,6 +30,8 @@ const HOLD_MS = Number(process.env.BENCH_CALL_HOLD_MS ?? 1_500);
 const FACE_TIMEOUT_MS = Number(process.env.BENCH_CALL_FACE_TIMEOUT_MS ?? 15_000);
 const APP_PORT = Number(process.env.BENCH_CALL_APP_PORT ?? 3190);
 const LIVEKIT_PORT = Number(process.env.BENCH_CALL_LIVEKIT_PORT ?? 17890);
+/** A file for a CPU profile of the first person's page during the second round's hold (DevTools format). */
+const PROFILE = process.env.BENCH_CALL_PROFILE;
 const LIVEKIT = { key: "bench-call-key", secret: "bench-call-secret-0123456789abcdef0123456789" };
 
 /** The page's call-timing marks, as epoch milliseconds so pages' clocks compare. */
@@ -203,7 +206,8 @@ async function main() {
     const startedAt = performance.now();
     while (calls < CALLS) {
       round++;
-      await new Promise((r) => setTimeout(r, HOLD_MS));
+      if (PROFILE && round === 2) await profileDuringHold(people[0]!.page, PROFILE);
+      else await new Promise((r) => setTimeout(r, HOLD_MS));
       // Who is with whom now; alternate which side of each call presses Next.
       const byName = new Map(people.map((p) => [p.name, p]));
       const seen = new Set<string>();
@@ -270,6 +274,17 @@ async function main() {
     await app?.stop().catch(() => {});
     await livekit?.stop().catch(() => {});
   }
+}
+
+async function profileDuringHold(page: Page, file: string) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.start");
+  await new Promise((r) => setTimeout(r, HOLD_MS));
+  const { profile } = await cdp.send("Profiler.stop");
+  writeFileSync(file, JSON.stringify(profile));
+  log(`page profile of ${HOLD_MS} ms written to ${file}`);
+  await cdp.detach();
 }
 
 function present(values: Array<number | null>): number[] {
