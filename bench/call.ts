@@ -14,14 +14,14 @@
  * BENCH_CALL_FACE_TIMEOUT_MS is a failure. Prints p50/p95/max and CPU per process; the last
  * line is `RESULT {json}` (faceP50Ms, faceP95Ms, calls, failures, …).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { CHROMIUM } from "../e2e/env";
 import { CALL_MARKS } from "@/components/video-chat/call-timing";
 import { startNextServer, type AppProcess } from "@test/support/app-process";
 import { startLivekitServer, type LivekitServer } from "@test/support/livekit-server";
 import { ensureBuilt, ROOT } from "./lib/build";
-import { childPidsNamed, conditions, cpuMeter, log, writeResult } from "./lib/report";
+import { childPidsNamed, conditions, cpuMeter, log, processCpuSeconds, processTree, writeResult } from "./lib/report";
 import { summarize } from "./lib/stats";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
@@ -202,7 +202,9 @@ async function main() {
     let failures = 0;
     let calls = 0;
     let round = 0;
-    const meter = cpuMeter({ app: app.child.pid!, livekit: livekit.pid, chromium: childPidsNamed(process.pid, /chrom/) });
+    const chromiumPids = childPidsNamed(process.pid, /chrom/);
+    const meter = cpuMeter({ app: app.child.pid!, livekit: livekit.pid, chromium: chromiumPids });
+    const chromiumMeter = chromiumCpuByKind(chromiumPids);
     const startedAt = performance.now();
     while (calls < CALLS) {
       round++;
@@ -236,7 +238,7 @@ async function main() {
       const faceMs = sides.slice(-people.length).map((s) => (s.clickToFaceMs === null ? "none" : Math.round(s.clickToFaceMs)));
       log(`round ${round}: ${calls} calls; click → face ${faceMs.join(", ")} ms`);
     }
-    const cpu = meter();
+    const cpu = { ...meter(), chromiumByKind: chromiumMeter() };
     const seconds = (performance.now() - startedAt) / 1000;
 
     const faces = sides.flatMap((s) => (s.clickToFaceMs === null ? [] : [s.clickToFaceMs]));
@@ -274,6 +276,37 @@ async function main() {
     await app?.stop().catch(() => {});
     await livekit?.stop().catch(() => {});
   }
+}
+
+/**
+ * Chromium's CPU by process kind (renderer, gpu-process, the audio and network services, the
+ * browser itself), to show which part of the browser limits a call on this machine.
+ */
+function chromiumCpuByKind(browserPids: number[]): () => Record<string, number> {
+  const kindOf = (pid: number) => {
+    try {
+      // Chromium rewrites its children's command lines space-separated.
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split(/[\0 ]/);
+      const sub = args.find((a) => a.startsWith("--utility-sub-type="))?.split("=")[1];
+      const type = args.find((a) => a.startsWith("--type="))?.split("=")[1];
+      return sub ? sub.replace(/\.mojom\.\w+$/, "") : (type ?? "browser");
+    } catch {
+      return "gone";
+    }
+  };
+  const pids = browserPids.flatMap(processTree);
+  const kinds = new Map(pids.map((pid) => [pid, kindOf(pid)]));
+  const start = new Map(pids.map((pid) => [pid, processCpuSeconds(pid)]));
+  const startedAt = performance.now();
+  return () => {
+    const seconds = (performance.now() - startedAt) / 1000;
+    const cores: Record<string, number> = {};
+    for (const pid of pids) {
+      const kind = kinds.get(pid)!;
+      cores[kind] = (cores[kind] ?? 0) + (processCpuSeconds(pid) - start.get(pid)!) / seconds;
+    }
+    return Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, Math.round(v * 100) / 100]).filter(([, v]) => (v as number) > 0));
+  };
 }
 
 async function profileDuringHold(page: Page, file: string) {

@@ -38,23 +38,37 @@ const TICKS_PER_SECOND = 100;
 
 /** CPU seconds used so far by a process tree (utime + stime from /proc). */
 export function treeCpuSeconds(pid: number): number {
-  let ticks = 0;
+  return processTree(pid).reduce((sum, p) => sum + processCpuSeconds(p), 0);
+}
+
+/** `pid` and all its descendants (those alive now). */
+export function processTree(pid: number): number[] {
+  const out: number[] = [];
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
       for (const tid of readdirSync(`/proc/${p}/task`)) {
         const kids = readFileSync(`/proc/${p}/task/${tid}/children`, "utf8").trim();
         if (kids) stack.push(...kids.split(/\s+/).map(Number));
       }
+      out.push(p);
     } catch {
       // gone
     }
   }
-  return ticks / TICKS_PER_SECOND;
+  return out;
+}
+
+/** CPU seconds used so far by one process (utime + stime), 0 once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 /** Busy and total jiffies of the whole machine (first line of /proc/stat). */
