@@ -55,7 +55,11 @@ export function describeDisconnect(reason: DisconnectReason | undefined): MediaP
  * stopping the shared local tracks.
  */
 export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideoTrack | null; audio: LocalAudioTrack | null }) {
-  const [room] = useState(() => new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false }));
+  // A 1:1 call has one subscriber, so simulcast layers would only cost encode CPU; without them the
+  // first frame arrives sooner (figures in instructions/performance.md).
+  const [room] = useState(
+    () => new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false, publishDefaults: { simulcast: false } }),
+  );
   const [connection, setConnection] = useState<ConnectionState>(ConnectionState.Disconnected);
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -73,15 +77,16 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
     };
   }, [room]);
 
-  // Publishing starts the moment the connection is up (in the connect task, not a render later):
-  // every millisecond here is time the partner stares at "Waiting for your camera".
+  // Publishing starts as soon as the signal connection has joined, while the media transport is
+  // still connecting (livekit-client queues the publication until then): every millisecond here is
+  // time the partner stares at "Waiting for your camera".
   const tracks = useRef(local);
   useEffect(() => {
     tracks.current = local;
   });
   const publishing = useRef(new Set<LocalVideoTrack | LocalAudioTrack>());
   const publishLocalTracks = useCallback(() => {
-    if (room.state !== ConnectionState.Connected) return;
+    if (room.state !== ConnectionState.Connected && room.state !== ConnectionState.Connecting) return;
     const participant = room.localParticipant;
     for (const track of [tracks.current.video, tracks.current.audio]) {
       if (!track || publishing.current.has(track)) continue;
@@ -103,7 +108,15 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
     queue.current = queue.current
       .then(async () => {
         if (cancelled) return;
-        await room.connect(url, token, { autoSubscribe: true });
+        const publishOnJoin = () => {
+          if (!cancelled) publishLocalTracks();
+        };
+        room.once(RoomEvent.SignalConnected, publishOnJoin);
+        try {
+          await room.connect(url, token, { autoSubscribe: true });
+        } finally {
+          room.off(RoomEvent.SignalConnected, publishOnJoin);
+        }
         if (!cancelled) publishLocalTracks();
       })
       .catch((error: unknown) => {
