@@ -68,6 +68,24 @@ export const reportInputSchema = z.strictObject({
 });
 export const blockInputSchema = z.strictObject({ sessionId: sessionIdSchema });
 
+/** After-call reflections (instructions/api.md "Reflections"); the rules are in src/lib/reflections.ts. */
+export const REFLECTION_OUTCOMES = ["again", "maybe", "pass"] as const;
+export type ReflectionOutcome = (typeof REFLECTION_OUTCOMES)[number];
+/** A fixed list: free text about a stranger would need moderation, and these stay kind. */
+export const REFLECTION_TAGS = ["kind", "funny", "curious", "good_listener", "great_energy", "shared_interests"] as const;
+export type ReflectionTag = (typeof REFLECTION_TAGS)[number];
+export const reflectionInputSchema = z.strictObject({
+  sessionId: sessionIdSchema,
+  vibe: z.number().int("vibe is a whole number").min(1, "vibe is 1 to 5").max(5, "vibe is 1 to 5"),
+  outcome: z.enum(REFLECTION_OUTCOMES),
+  tags: z
+    .array(z.enum(REFLECTION_TAGS))
+    .max(REFLECTION_TAGS.length)
+    .optional()
+    .transform((list) => [...new Set(list ?? [])]),
+});
+export type ReflectionInput = z.infer<typeof reflectionInputSchema>;
+
 export const NICKNAME_MAX = 24;
 export const nicknameSchema = z
   .string()

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** The durable record (instructions/architecture.md). Live state is in the matching store; this is history. */
 
@@ -78,6 +78,27 @@ export const reports = pgTable(
   ],
 );
 
+/** One per person and ended session: how it went for them (the partner never sees it). */
+export const meetReflections = pgTable(
+  "meet_reflections",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull().references(() => matchSessions.id),
+    rater: text("rater").notNull().references(() => users.id),
+    rated: text("rated").notNull().references(() => users.id),
+    vibe: smallint("vibe").notNull(),
+    outcome: text("outcome").notNull(), // again | maybe | pass
+    tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("meet_reflections_once_per_session_idx").on(t.sessionId, t.rater),
+    index("meet_reflections_rated_idx").on(t.rated, t.createdAt),
+    check("meet_reflections_vibe_check", sql`${t.vibe} between 1 and 5`),
+    check("meet_reflections_outcome_check", sql`${t.outcome} in ('again', 'maybe', 'pass')`),
+  ],
+);
+
 /** Interest counts per hour, for "popular interests over the last 24 h" without a row per enqueue. */
 export const interestCounts = pgTable(
   "interest_counts",
@@ -89,4 +110,4 @@ export const interestCounts = pgTable(
   (t) => [primaryKey({ columns: [t.hour, t.interest] })],
 );
 
-export const schema = { users, matchSessions, blocks, reports, interestCounts };
+export const schema = { users, matchSessions, blocks, reports, meetReflections, interestCounts };

@@ -13,6 +13,7 @@ import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as heartbeatRoute from "@/app/api/matching/heartbeat/route";
 import * as skipRoute from "@/app/api/matching/skip/route";
 import * as metricsRoute from "@/app/api/metrics/route";
+import * as reflectionsRoute from "@/app/api/reflections/route";
 import * as reportsRoute from "@/app/api/reports/route";
 import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
 
@@ -48,6 +49,7 @@ const userRoutes: [string, Handler][] = [
   ["/api/chat/typing", typingRoute.POST],
   ["/api/reports", reportsRoute.POST],
   ["/api/blocks", blocksRoute.POST],
+  ["/api/reflections", reflectionsRoute.POST],
 ];
 
 async function expectClientError(res: Response, allowed: number[]) {
