@@ -3,6 +3,7 @@ import type {
   EnqueueResult,
   ErrorBody,
   LivekitJoin,
+  ReflectionInput,
   ReportReason,
   SessionView,
   StatusView,
@@ -102,6 +103,7 @@ export const api = {
   report: (sessionId: string, reason: ReportReason, details?: string) =>
     request<{ id: string }>("POST", "/api/reports", details ? { sessionId, reason, details } : { sessionId, reason }),
   block: (sessionId: string) => request<unknown>("POST", "/api/blocks", { sessionId }),
+  reflect: (input: ReflectionInput) => request<{ id: string }>("POST", "/api/reflections", input),
   popularInterests: () => request<PopularInterest[]>("GET", "/api/interests/popular"),
 };
 

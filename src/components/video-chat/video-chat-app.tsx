@@ -11,6 +11,8 @@ import { initialMatchState, matchReducer, type ServerEventAction } from "./match
 import { endedSentence } from "./moods";
 import { PrejoinPanel } from "./prejoin/prejoin-panel";
 import { QueuePanel } from "./queue/queue-panel";
+import { ReflectionCard } from "./reflection/reflection-card";
+import { useReflectionPrompt } from "./reflection/use-reflection-prompt";
 import { AppHeader } from "./shell/app-header";
 import { FullNotice } from "./shell/full-notice";
 import { Notices } from "./shell/notices";
@@ -82,6 +84,7 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
   useWarmVideoRoute(phase.kind === "waiting", livekitUrl);
   useChatMemory(state.chatSessionId, state.chat, dispatch);
   const waitedMs = useWaitedMs(phase.kind === "waiting", now);
+  const reflection = useReflectionPrompt(phase);
 
   if (tab.role === "elsewhere") {
     return (
@@ -196,6 +199,9 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
   return (
     <Shell nickname={nickname} stream={stream} online={online} muted={muted} onMuted={setMuted}>
       <Notices online={online} stream={stream} maintenance={state.maintenance} cooldownLeftMs={cooldownLeftMs} />
+      {reflection.prompt && phase.kind !== "in_call" && (
+        <ReflectionCard key={reflection.prompt.sessionId} prompt={reflection.prompt} onDone={reflection.dismiss} />
+      )}
       {body}
     </Shell>
   );
