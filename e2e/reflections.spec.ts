@@ -46,3 +46,34 @@ test("a short call gets no reflection card", async ({ guest }) => {
   await expect(ana.page.getByTestId("reflection-card")).toHaveCount(0);
   await expect(ben.page.getByTestId("reflection-card")).toHaveCount(0);
 });
+
+test("both say they'd talk again: they become friends, see each other online, and either can unfriend", async ({ guest }) => {
+  test.setTimeout(REFLECTION_MIN_CALL_MS + 60_000);
+  const ana = await guest("Ana");
+  const ben = await guest("Ben");
+  await expect(ana.page.getByTestId("friends")).toContainText("When you and someone both say");
+  await matchPair(ana, ben);
+  await ana.page.waitForTimeout(REFLECTION_MIN_CALL_MS + 1_000);
+  await ana.page.getByRole("button", { name: "Stop" }).click();
+
+  for (const [me, them] of [[ana, ben], [ben, ana]] as const) {
+    const card = me.page.getByTestId("reflection-card");
+    await expect(card).toContainText(`How was your chat with ${them.nickname}?`);
+    await card.getByRole("radio", { name: "4: Good" }).check({ force: true });
+    await card.getByRole("radio", { name: "I'd talk again" }).check({ force: true });
+    await card.getByRole("button", { name: "Send" }).click();
+  }
+  await expect(ben.page.getByTestId("reflection-card")).toContainText("Ana is now in your friends");
+
+  await ana.page.reload();
+  const friends = ana.page.getByTestId("friends");
+  await expect(friends.getByRole("listitem")).toHaveCount(1);
+  await expect(friends.getByRole("listitem")).toContainText("Ben");
+  await expect(friends.getByRole("listitem")).toContainText("Online now");
+  await screenshot(ana.page, "friends");
+
+  ana.page.once("dialog", (dialog) => void dialog.accept());
+  await friends.getByRole("button", { name: "Unfriend Ben" }).click();
+  await expect(friends.getByRole("listitem")).toHaveCount(0);
+  await expect(friends).toContainText("When you and someone both say");
+});

@@ -86,6 +86,16 @@ export const reflectionInputSchema = z.strictObject({
 });
 export type ReflectionInput = z.infer<typeof reflectionInputSchema>;
 
+/** A friend as the page sees them: the friendship's id, never the friend's user id. */
+export interface FriendView {
+  id: string;
+  nickname: string;
+  avatar: string | null;
+  online: boolean;
+  since: string;
+}
+export const friendshipIdSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not a friend id");
+
 export const NICKNAME_MAX = 24;
 export const nicknameSchema = z
   .string()

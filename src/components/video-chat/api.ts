@@ -2,6 +2,7 @@ import type {
   EnqueueInput,
   EnqueueResult,
   ErrorBody,
+  FriendView,
   LivekitJoin,
   ReflectionInput,
   ReportReason,
@@ -39,7 +40,7 @@ export class ApiError extends Error {
 /** A failure before any HTTP answer (offline, DNS, aborted). */
 export const NETWORK_ERROR = "NETWORK";
 
-async function request<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+async function request<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -103,7 +104,9 @@ export const api = {
   report: (sessionId: string, reason: ReportReason, details?: string) =>
     request<{ id: string }>("POST", "/api/reports", details ? { sessionId, reason, details } : { sessionId, reason }),
   block: (sessionId: string) => request<unknown>("POST", "/api/blocks", { sessionId }),
-  reflect: (input: ReflectionInput) => request<{ id: string }>("POST", "/api/reflections", input),
+  reflect: (input: ReflectionInput) => request<{ id: string; friends: boolean }>("POST", "/api/reflections", input),
+  friends: () => request<{ friends: FriendView[] }>("GET", "/api/friends"),
+  unfriend: (id: string) => request<{ removed: true }>("DELETE", `/api/friends/${encodeURIComponent(id)}`),
   popularInterests: () => request<PopularInterest[]>("GET", "/api/interests/popular"),
 };
 

@@ -7,6 +7,7 @@ import type { StatusView } from "@/lib/schemas";
 import { api } from "./api";
 import { CallView, type CallActions } from "./call/call-view";
 import { EndedOverlay } from "./call/ended-overlay";
+import { FriendsPanel } from "./friends/friends-panel";
 import { initialMatchState, matchReducer, type ServerEventAction } from "./match-state";
 import { endedSentence } from "./moods";
 import { PrejoinPanel } from "./prejoin/prejoin-panel";
@@ -85,6 +86,8 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
   useChatMemory(state.chatSessionId, state.chat, dispatch);
   const waitedMs = useWaitedMs(phase.kind === "waiting", now);
   const reflection = useReflectionPrompt(phase);
+  const [friendsMade, setFriendsMade] = useState(0);
+  const onFriends = useCallback(() => setFriendsMade((n) => n + 1), []);
 
   if (tab.role === "elsewhere") {
     return (
@@ -136,17 +139,20 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
     );
   } else if (phase.kind === "idle") {
     body = (
-      <PrejoinPanel
-        nickname={nickname}
-        onNickname={setNickname}
-        preferences={preferences}
-        onPreferences={setPreferences}
-        media={media}
-        starting={actions.busy}
-        cooldownLeftMs={cooldownLeftMs}
-        problem={actions.problem}
-        onStart={actions.start}
-      />
+      <>
+        <PrejoinPanel
+          nickname={nickname}
+          onNickname={setNickname}
+          preferences={preferences}
+          onPreferences={setPreferences}
+          media={media}
+          starting={actions.busy}
+          cooldownLeftMs={cooldownLeftMs}
+          problem={actions.problem}
+          onStart={actions.start}
+        />
+        <FriendsPanel refresh={friendsMade} />
+      </>
     );
   } else if (phase.kind === "waiting") {
     body = (
@@ -200,7 +206,7 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
     <Shell nickname={nickname} stream={stream} online={online} muted={muted} onMuted={setMuted}>
       <Notices online={online} stream={stream} maintenance={state.maintenance} cooldownLeftMs={cooldownLeftMs} />
       {reflection.prompt && phase.kind !== "in_call" && (
-        <ReflectionCard key={reflection.prompt.sessionId} prompt={reflection.prompt} onDone={reflection.dismiss} />
+        <ReflectionCard key={reflection.prompt.sessionId} prompt={reflection.prompt} onDone={reflection.dismiss} onFriends={onFriends} />
       )}
       {body}
     </Shell>

@@ -99,6 +99,27 @@ export const meetReflections = pgTable(
   ],
 );
 
+/**
+ * Two people who both said "again" after the same call. One row per pair, stored in order
+ * (`user_low` < `user_high`) so the pair is unique whoever said it last; `id` is what the page
+ * sees, never the other's user id.
+ */
+export const friendships = pgTable(
+  "friendships",
+  {
+    id: text("id").primaryKey(),
+    userLow: text("user_low").notNull().references(() => users.id),
+    userHigh: text("user_high").notNull().references(() => users.id),
+    originSessionId: text("origin_session_id").notNull().references(() => matchSessions.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("friendships_pair_idx").on(t.userLow, t.userHigh),
+    index("friendships_user_high_idx").on(t.userHigh),
+    check("friendships_ordered_check", sql`${t.userLow} < ${t.userHigh}`),
+  ],
+);
+
 /** Interest counts per hour, for "popular interests over the last 24 h" without a row per enqueue. */
 export const interestCounts = pgTable(
   "interest_counts",
@@ -110,4 +131,4 @@ export const interestCounts = pgTable(
   (t) => [primaryKey({ columns: [t.hour, t.interest] })],
 );
 
-export const schema = { users, matchSessions, blocks, reports, meetReflections, interestCounts };
+export const schema = { users, matchSessions, blocks, reports, meetReflections, friendships, interestCounts };

@@ -84,6 +84,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     listLiveSessions: async () => [...state.live.values()].map((s) => ({ ...s })),
     listWaiting: async (limit) => state.queue.slice(0, Math.max(0, limit)).map((t, i) => ({ userId: t.userId, position: i + 1, waiting: state.queue.length })),
     touch: async (userId, now) => touch(state, userId, now),
+    lastSeen: async (userIds) => new Map(userIds.flatMap((id) => (state.presence.has(id) ? [[id, state.presence.get(id)!]] : []))),
     expire: async (now) => expire(state, now),
     exclude: async (a, b) => exclude(state, a, b),
     prime: async (userId, data) => prime(state, userId, data),

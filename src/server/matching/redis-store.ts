@@ -119,6 +119,11 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     listLiveSessions: () => listLiveSessions(store),
     listWaiting: (limit) => listWaiting(store, limit),
     touch: async (userId, now) => void (await redis.zadd(key(store, "pres"), "GT", now, userId)),
+    lastSeen: async (userIds) => {
+      if (userIds.length === 0) return new Map();
+      const scores = await redis.zmscore(key(store, "pres"), ...userIds);
+      return new Map(userIds.flatMap((id, i) => (scores[i] == null ? [] : [[id, Number(scores[i])]])));
+    },
     expire: (now) => expire(store, now),
     exclude: async (a, b) => void (await redis.zadd(key(store, "bar"), "+inf", pairKey(a, b))),
     prime: (userId, data) => prime(store, userId, data),

@@ -110,6 +110,8 @@ export interface MatchStore {
   listWaiting(limit: number): Promise<({ userId: string } & QueuePosition)[]>;
   /** Presence: heartbeat or open event stream. */
   touch(userId: string, now: number): Promise<void>;
+  /** When each of these users was last present (ms); absent when never seen or already expired. */
+  lastSeen(userIds: string[]): Promise<Map<string, number>>;
   /** Drop tickets and time out sessions whose users have had no presence for presenceTimeoutMs. */
   expire(now: number): Promise<ExpiryResult>;
   /** Never match these two again (blocks and reports), both ways. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ReportReason } from "@/lib/schemas";
 import { recordBlock } from "../db/blocks";
+import { endFriendship } from "../db/friends";
 import type { ChatLine } from "../db/schema";
 import { insertReport } from "../db/reports";
 import { findSessionRecord } from "../db/sessions";
@@ -49,6 +50,7 @@ export async function blockPartner(deps: AppServices, userId: string, input: { s
 
 async function separate(deps: AppServices, userId: string, partnerId: string, sessionId: string, source: "report" | "block") {
   await recordBlock(deps.db, { blocker: userId, blocked: partnerId, source, sessionId });
+  await endFriendship(deps.db, userId, partnerId);
   await deps.store.exclude(userId, partnerId);
   const ended = await deps.store.endSession(sessionId, source, userId, deps.now());
   if (ended) await announceEnd(deps, ended, userId);

@@ -279,6 +279,17 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect(await store.expire(T0 + 200 * S)).toEqual({ droppedTickets: [], timedOut: [] });
     });
 
+    it("tells when users were last present, and forgets them once expired", async () => {
+      const store = await make({ presenceTimeoutMs: 60_000 });
+      expect(await store.lastSeen([])).toEqual(new Map());
+      await store.touch("p", T0 + 5 * S);
+      await store.touch("q", T0 + 30 * S);
+      await store.touch("p", T0 + 2 * S); // never backwards
+      expect(await store.lastSeen(["p", "q", "never"])).toEqual(new Map([["p", T0 + 5 * S], ["q", T0 + 30 * S]]));
+      await store.expire(T0 + 80 * S);
+      expect(await store.lastSeen(["p", "q"])).toEqual(new Map([["q", T0 + 30 * S]]));
+    });
+
     it("primes exclusions and recent pairs once per user", async () => {
       const store = await make({ rematchWindowMs: 86_400_000 });
       expect(await store.isPrimed("a")).toBe(false);

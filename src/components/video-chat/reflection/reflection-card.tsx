@@ -28,12 +28,12 @@ const TAG_LABELS: Record<ReflectionTag, string> = {
  * After a longer call: how was it? Small, skippable, private — the partner never sees it. A
  * conversation that can no longer take one (already sent, too old) just closes the card.
  */
-export function ReflectionCard({ prompt, onDone }: { prompt: ReflectionPrompt; onDone: () => void }) {
+export function ReflectionCard({ prompt, onDone, onFriends }: { prompt: ReflectionPrompt; onDone: () => void; onFriends: () => void }) {
   const [vibe, setVibe] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<ReflectionOutcome | null>(null);
   const [tags, setTags] = useState<ReflectionTag[]>([]);
   const [sending, setSending] = useState(false);
-  const [sent, setSent] = useState(false);
+  const [sent, setSent] = useState<null | { friends: boolean }>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   const toggle = (tag: ReflectionTag) => setTags((list) => (list.includes(tag) ? list.filter((t) => t !== tag) : [...list, tag]));
@@ -43,9 +43,10 @@ export function ReflectionCard({ prompt, onDone }: { prompt: ReflectionPrompt; o
     setSending(true);
     setProblem(null);
     try {
-      await api.reflect({ sessionId: prompt.sessionId, vibe, outcome, tags });
-      setSent(true);
-      setTimeout(onDone, 1_500);
+      const { friends } = await api.reflect({ sessionId: prompt.sessionId, vibe, outcome, tags });
+      setSent({ friends });
+      if (friends) onFriends();
+      setTimeout(onDone, friends ? 4_000 : 1_500);
     } catch (error) {
       if (isApiError(error, "CONFLICT")) onDone();
       else setProblem(isApiError(error) ? error.message : "That didn't go through. Try again?");
@@ -57,7 +58,11 @@ export function ReflectionCard({ prompt, onDone }: { prompt: ReflectionPrompt; o
   if (sent) {
     return (
       <section className="panel reflection" aria-live="polite" data-testid="reflection-card">
-        <p className="reflection__title">Thanks — noted, just for you and us.</p>
+        <p className="reflection__title">
+          {sent.friends
+            ? `You both want to talk again — ${prompt.partnerNickname} is now in your friends.`
+            : "Thanks — noted, just for you and us."}
+        </p>
       </section>
     );
   }
