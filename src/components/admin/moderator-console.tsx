@@ -10,9 +10,17 @@ interface ReportItem {
   details: string | null;
   sessionId: string;
   createdAt: string;
-  reported: { id: string; nickname: string; bannedUntil: string | null; reportsAgainst: number };
+  reported: { id: string; nickname: string; bannedUntil: string | null; reportsAgainst: number; trust: TrustSummary };
   chat: { from: "reporter" | "reported"; text: string; sentAt: string }[];
 }
+
+interface TrustSummary {
+  score: number;
+  components: { reflections: number; moderation: number; cooldowns: number; manual: number };
+  ledger: { delta: number; source: string; sourceRef: string; createdAt: string }[];
+}
+
+const signed = (n: number) => `${n > 0 ? "+" : ""}${Math.round(n * 10) / 10}`;
 
 interface Stats {
   waiting: number;
@@ -135,6 +143,23 @@ export function ModeratorConsole() {
                   {r.reported.bannedUntil && ` · banned until ${new Date(r.reported.bannedUntil).toLocaleString()}`}
                 </span>
               </div>
+              <details className={styles.meta} data-testid="trust">
+                <summary>
+                  Trust score {signed(r.reported.trust.score)} (reflections {signed(r.reported.trust.components.reflections)}, moderation{" "}
+                  {signed(r.reported.trust.components.moderation)}, cooldowns {signed(r.reported.trust.components.cooldowns)})
+                </summary>
+                {r.reported.trust.ledger.length === 0 ? (
+                  <p>Nothing has moved it yet.</p>
+                ) : (
+                  <ul aria-label="Trust ledger">
+                    {r.reported.trust.ledger.map((e, i) => (
+                      <li key={i}>
+                        {new Date(e.createdAt).toLocaleString()} · {e.source.replace("_", " ")} {signed(e.delta)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </details>
               {r.details && <p className={styles.details}>“{r.details}”</p>}
               {r.chat.length > 0 ? (
                 <ul className={styles.chat} aria-label="Last chat lines">

@@ -5,10 +5,12 @@ import { AppError, errors } from "../http/errors";
 import { announceEnd } from "../sessions/announce";
 import type { AppServices } from "../app-services";
 import { forgetProfile } from "../sessions/profiles";
+import { noteConfirmedReport, trustSummary } from "../trust/ledger";
 
 /** The moderator's queue: open reports, most severe first, with the conversation's last lines. */
 export async function openReports(deps: AppServices) {
   const rows = await listOpenReports(deps.db);
+  const trust = new Map(await Promise.all([...new Set(rows.map((r) => r.report.reported))].map(async (id) => [id, await trustSummary(deps, id)] as const)));
   return rows.map(({ report, reportedNickname, reportedBannedUntil, priorReports }) => ({
     id: report.id,
     reason: report.reason,
@@ -16,7 +18,7 @@ export async function openReports(deps: AppServices) {
     details: report.details,
     sessionId: report.sessionId,
     reporter: report.reporter,
-    reported: { id: report.reported, nickname: reportedNickname, bannedUntil: reportedBannedUntil?.toISOString() ?? null, reportsAgainst: priorReports },
+    reported: { id: report.reported, nickname: reportedNickname, bannedUntil: reportedBannedUntil?.toISOString() ?? null, reportsAgainst: priorReports, trust: trust.get(report.reported)! },
     chat: report.chatContext,
     createdAt: report.createdAt.toISOString(),
   }));
@@ -38,6 +40,7 @@ export async function actOnReport(deps: AppServices, reportId: string, action: M
   forgetProfile(report.reported);
   await removeFromMatching(deps, report.reported);
   await resolveReport(deps.db, reportId, "actioned", `banned until ${until.toISOString()}`);
+  await noteConfirmedReport(deps, { reportId, reported: report.reported });
   return { id: reportId, status: "actioned" as const, bannedUntil: until.toISOString() };
 }
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** The durable record (instructions/architecture.md). Live state is in the matching store; this is history. */
 
@@ -120,6 +120,42 @@ export const friendships = pgTable(
   ],
 );
 
+/**
+ * The trust ledger: append-only, one row per thing that moved a person's score (rules in
+ * src/server/trust/rules.ts). `source_ref` names the cause (a reflection, a report, a session),
+ * which moves a person once.
+ */
+export const trustScoreEvents = pgTable(
+  "trust_score_events",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id),
+    delta: doublePrecision("delta").notNull(),
+    source: text("source").notNull(), // reflection | report_confirmed | cooldown_penalty | manual_review
+    sourceRef: text("source_ref").notNull(),
+    /** who caused it, for reflections (the per-rater caps) */
+    rater: text("rater").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("trust_score_events_once_idx").on(t.userId, t.source, t.sourceRef),
+    index("trust_score_events_user_idx").on(t.userId, t.createdAt),
+    index("trust_score_events_rater_idx").on(t.rater, t.createdAt),
+    check("trust_score_events_source_check", sql`${t.source} in ('reflection', 'report_confirmed', 'cooldown_penalty', 'manual_review')`),
+  ],
+);
+
+/** The current score, the sum of the ledger, and its parts by source. */
+export const trustScores = pgTable("trust_scores", {
+  userId: text("user_id").primaryKey().references(() => users.id),
+  score: doublePrecision("score").notNull().default(0),
+  reflections: doublePrecision("reflections").notNull().default(0),
+  moderation: doublePrecision("moderation").notNull().default(0),
+  cooldowns: doublePrecision("cooldowns").notNull().default(0),
+  manual: doublePrecision("manual").notNull().default(0),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
 /** Interest counts per hour, for "popular interests over the last 24 h" without a row per enqueue. */
 export const interestCounts = pgTable(
   "interest_counts",
@@ -131,4 +167,4 @@ export const interestCounts = pgTable(
   (t) => [primaryKey({ columns: [t.hour, t.interest] })],
 );
 
-export const schema = { users, matchSessions, blocks, reports, meetReflections, friendships, interestCounts };
+export const schema = { users, matchSessions, blocks, reports, meetReflections, friendships, trustScoreEvents, trustScores, interestCounts };

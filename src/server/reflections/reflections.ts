@@ -6,6 +6,7 @@ import { befriendIfMutual } from "../db/friends";
 import { insertReflection } from "../db/reflections";
 import { findSessionRecord } from "../db/sessions";
 import { AppError, errors } from "../http/errors";
+import { noteReflection } from "../trust/ledger";
 
 /**
  * A person's reflection on a conversation that has ended (instructions/api.md "Reflections"):
@@ -32,6 +33,7 @@ export async function submitReflection(deps: AppServices, userId: string, input:
     tags: input.tags,
   });
   if (!saved) throw new AppError("CONFLICT", "You already reflected on this conversation.");
+  await noteReflection(deps, { reflectionId: saved.id, rater: userId, rated: partnerId, vibe: input.vibe, outcome: input.outcome });
   const friends = input.outcome === "again" && (await befriendIfMutual(deps.db, { sessionId: session.id, a: userId, b: partnerId }));
   return { id: saved.id, friends };
 }

@@ -9,6 +9,7 @@ import { noteInterests } from "./interest-counter";
 import { queueStats } from "./queue-stats";
 import { limit } from "./rate";
 import { livekitJoin, queueView, sessionView, statusView } from "./views";
+import { noteCooldown } from "../trust/ledger";
 
 /** The matching routes of instructions/api.md, one function each; the user id always comes from the session. */
 
@@ -32,7 +33,10 @@ export async function skip(deps: AppServices, userId: string): Promise<EnqueueRe
     case "not_in_session":
       throw new AppError("NOT_IN_SESSION", "You are not in a conversation to skip.");
     case "cooldown":
-      if (outcome.ended) await announceEnd(deps, outcome.ended, userId);
+      if (outcome.ended) {
+        await announceEnd(deps, outcome.ended, userId);
+        await noteCooldown(deps, { userId, sessionId: outcome.ended.id });
+      }
       await deps.bus.publish(userId, "cooldown", { until: new Date(outcome.until).toISOString() });
       throw errors.cooldown(outcome.until, now);
     case "skipped":

@@ -1,0 +1,75 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { COMPONENT_OF, RATER_CAP_WINDOW_MS, cappedDelta, type TrustSource } from "../trust/rules";
+import type { Database } from "./client";
+import { trustScoreEvents, trustScores } from "./schema";
+
+export interface TrustEvent {
+  userId: string;
+  delta: number;
+  source: TrustSource;
+  sourceRef: string;
+  rater?: string;
+  at: Date;
+}
+
+/**
+ * Appends one ledger row and adds it to the score, in one transaction. A cause (`source_ref`)
+ * moves a person once; with a rater, the rater's earlier reflection on the same person wins and
+ * the delta is cut to what is left of the rater's 24 h cap. A transaction-scoped advisory lock
+ * per rater makes the cap hold under concurrent reflections. Returns the delta applied, or null
+ * when nothing was recorded.
+ */
+export async function recordTrustEvent(db: Database, e: TrustEvent): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    let delta = e.delta;
+    if (e.rater) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`trust-rater:${e.rater}`}))`);
+      const [earlier] = await tx
+        .select({ id: trustScoreEvents.id })
+        .from(trustScoreEvents)
+        .where(and(eq(trustScoreEvents.userId, e.userId), eq(trustScoreEvents.rater, e.rater), eq(trustScoreEvents.source, e.source)))
+        .limit(1);
+      if (earlier) return null;
+      const [used] = await tx
+        .select({ total: sql<number>`coalesce(sum(abs(${trustScoreEvents.delta})), 0)::float8` })
+        .from(trustScoreEvents)
+        .where(and(eq(trustScoreEvents.rater, e.rater), gt(trustScoreEvents.createdAt, new Date(e.at.getTime() - RATER_CAP_WINDOW_MS))));
+      delta = cappedDelta(delta, Number(used?.total ?? 0));
+    }
+    const inserted = await tx
+      .insert(trustScoreEvents)
+      .values({ id: randomUUID(), userId: e.userId, delta, source: e.source, sourceRef: e.sourceRef, rater: e.rater ?? null, createdAt: e.at })
+      .onConflictDoNothing({ target: [trustScoreEvents.userId, trustScoreEvents.source, trustScoreEvents.sourceRef] })
+      .returning({ id: trustScoreEvents.id });
+    if (inserted.length === 0) return null;
+    const component = COMPONENT_OF[e.source];
+    const column = trustScores[component];
+    await tx
+      .insert(trustScores)
+      .values({ userId: e.userId, score: delta, [component]: delta, updatedAt: e.at })
+      .onConflictDoUpdate({
+        target: trustScores.userId,
+        set: { score: sql`${trustScores.score} + ${delta}`, [component]: sql`${column} + ${delta}`, updatedAt: e.at },
+      });
+    return delta;
+  });
+}
+
+export type TrustScoreRow = typeof trustScores.$inferSelect;
+
+export async function trustScoreOf(db: Database, userId: string): Promise<TrustScoreRow | undefined> {
+  const [row] = await db.select().from(trustScores).where(eq(trustScores.userId, userId)).limit(1);
+  return row;
+}
+
+/** The newest ledger rows of a person, for the moderator console. */
+export async function trustLedgerOf(db: Database, userId: string, limit = 20) {
+  return db
+    .select({ delta: trustScoreEvents.delta, source: trustScoreEvents.source, sourceRef: trustScoreEvents.sourceRef, createdAt: trustScoreEvents.createdAt })
+    .from(trustScoreEvents)
+    .where(eq(trustScoreEvents.userId, userId))
+    .orderBy(desc(trustScoreEvents.createdAt))
+    .limit(limit);
+}
