@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as blocksRoute from "@/app/api/blocks/route";
 import * as friendRoute from "@/app/api/friends/[id]/route";
 import * as friendsRoute from "@/app/api/friends/route";
-import * as endRoute from "@/app/api/matching/end/route";
-import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as reflectionsRoute from "@/app/api/reflections/route";
 import * as reportsRoute from "@/app/api/reports/route";
 import { REFLECTION_MIN_CALL_MS } from "@/lib/reflections";
+import { callBetween, postAs } from "@test/support/calls";
 import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
 
 let h: Harness;
@@ -17,21 +16,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (user: TestUser | null, path: string, body: unknown = {}) => apiRequest(user, path, { method: "POST", body });
 const body = async (res: Response) => ({ status: res.status, body: await res.json() });
-
-/** A call of `lastedMs` between a and b (fresh users unless given), ended by a. */
-async function call(a: TestUser, b: TestUser, lastedMs = REFLECTION_MIN_CALL_MS) {
-  await enqueueRoute.POST(post(a, "/api/matching/enqueue", { mood: "chill" }));
-  const matched = await (await enqueueRoute.POST(post(b, "/api/matching/enqueue", { mood: "chill" }))).json();
-  expect(matched.status, JSON.stringify(matched)).toBe("in_session");
-  h.clock.advance(lastedMs);
-  await endRoute.POST(post(a, "/api/matching/end"));
-  return matched.session.id as string;
-}
+const call = (a: TestUser, b: TestUser) => callBetween(h, a, b, { lastedMs: REFLECTION_MIN_CALL_MS });
 
 const reflect = (user: TestUser, sessionId: string, outcome: string) =>
-  reflectionsRoute.POST(post(user, "/api/reflections", { sessionId, vibe: 4, outcome })).then(body);
+  reflectionsRoute.POST(postAs(user, "/api/reflections", { sessionId, vibe: 4, outcome })).then(body);
 const friendsOf = (user: TestUser) => friendsRoute.GET(apiRequest(user, "/api/friends")).then(body);
 const unfriend = (user: TestUser, id: string, headers: Record<string, string> = {}) =>
   friendRoute.DELETE(apiRequest(user, `/api/friends/${id}`, { method: "DELETE", headers }), { params: Promise.resolve({ id }) }).then(body);
@@ -93,7 +82,7 @@ describe("friends on real Postgres and Redis", () => {
     const sessionId = await call(a, b);
     await reflect(a, sessionId, "again");
     await reflect(b, sessionId, "again");
-    expect((await reportsRoute.POST(post(b, "/api/reports", { sessionId, reason: "spam" }))).status).toBe(201);
+    expect((await reportsRoute.POST(postAs(b, "/api/reports", { sessionId, reason: "spam" }))).status).toBe(201);
     expect((await friendsOf(a)).body.friends).toEqual([]);
     expect((await friendsOf(b)).body.friends).toEqual([]);
   });
@@ -102,7 +91,7 @@ describe("friends on real Postgres and Redis", () => {
     const [a, b] = await twoStrangers();
     const sessionId = await call(a, b);
     await reflect(a, sessionId, "again");
-    expect((await blocksRoute.POST(post(a, "/api/blocks", { sessionId }))).status).toBe(201);
+    expect((await blocksRoute.POST(postAs(a, "/api/blocks", { sessionId }))).status).toBe(201);
     expect((await reflect(b, sessionId, "again")).body.friends).toBe(false);
     expect((await friendsOf(b)).body.friends).toEqual([]);
   });

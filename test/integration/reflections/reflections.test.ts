@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import * as endRoute from "@/app/api/matching/end/route";
-import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as reflectionsRoute from "@/app/api/reflections/route";
 import { REFLECTION_MIN_CALL_MS, REFLECTION_WINDOW_MS } from "@/lib/reflections";
 import { findReflection } from "@/server/db/reflections";
 import { matchSessions } from "@/server/db/schema";
-import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
+import { callBetween, postAs } from "@test/support/calls";
+import { createHarness, type Harness, type TestUser } from "@test/support/harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,24 +16,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (user: TestUser | null, path: string, body: unknown = {}) => apiRequest(user, path, { method: "POST", body });
 
 async function reflect(user: TestUser | null, body: unknown) {
-  const res = await reflectionsRoute.POST(post(user, "/api/reflections", body));
+  const res = await reflectionsRoute.POST(postAs(user, "/api/reflections", body));
   return { status: res.status, body: await res.json() };
 }
 
-/** Two fresh users in a live session; `ended` ends it after `lastedMs` on the harness clock. */
+/** Two fresh users; the call between them lasted `lastedMs` and `a` ended it (unless `ended: false`). */
 async function call(lastedMs: number, { ended = true } = {}) {
   const a = await h.newUser("Ada");
   const b = await h.newUser("Bo");
-  await enqueueRoute.POST(post(a, "/api/matching/enqueue", { mood: "chill" }));
-  const matched = await (await enqueueRoute.POST(post(b, "/api/matching/enqueue", { mood: "chill" }))).json();
-  expect(matched.status).toBe("in_session");
-  const sessionId = matched.session.id as string;
-  h.clock.advance(lastedMs);
-  if (ended) expect((await endRoute.POST(post(a, "/api/matching/end"))).status).toBe(200);
-  return { a, b, sessionId };
+  return { a, b, sessionId: await callBetween(h, a, b, { lastedMs, end: ended }) };
 }
 
 describe("POST /api/reflections on real Postgres and Redis", () => {
@@ -76,7 +69,7 @@ describe("POST /api/reflections on real Postgres and Redis", () => {
     const early = await reflect(live.a, { sessionId: live.sessionId, vibe: 3, outcome: "maybe" });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toMatch(/not ended/);
-    await endRoute.POST(post(live.a, "/api/matching/end"));
+    await endRoute.POST(postAs(live.a, "/api/matching/end"));
 
     const short = await call(REFLECTION_MIN_CALL_MS - 1_000);
     const refused = await reflect(short.b, { sessionId: short.sessionId, vibe: 3, outcome: "maybe" });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as adminReport from "@/app/api/admin/reports/[id]/route";
 import * as adminReports from "@/app/api/admin/reports/route";
-import * as endRoute from "@/app/api/matching/end/route";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as skipRoute from "@/app/api/matching/skip/route";
 import * as reflectionsRoute from "@/app/api/reflections/route";
@@ -9,6 +8,7 @@ import * as reportsRoute from "@/app/api/reports/route";
 import { REFLECTION_MIN_CALL_MS } from "@/lib/reflections";
 import { trustLedgerOf, trustScoreOf } from "@/server/db/trust";
 import { RATER_DAILY_CAP, RATER_CAP_WINDOW_MS } from "@/server/trust/rules";
+import { callBetween, postAs } from "@test/support/calls";
 import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
 
 let h: Harness;
@@ -20,20 +20,15 @@ afterAll(async () => {
   await h?.close();
 });
 
-const post = (user: TestUser | null, path: string, body: unknown = {}) => apiRequest(user, path, { method: "POST", body });
-
+/** A finished call of reflection length, then past the 1 s rematch window. */
 async function call(a: TestUser, b: TestUser) {
-  await enqueueRoute.POST(post(a, "/api/matching/enqueue", { mood: "chill" }));
-  const matched = await (await enqueueRoute.POST(post(b, "/api/matching/enqueue", { mood: "chill" }))).json();
-  expect(matched.status, JSON.stringify(matched)).toBe("in_session");
-  h.clock.advance(REFLECTION_MIN_CALL_MS);
-  await endRoute.POST(post(a, "/api/matching/end"));
-  h.clock.advance(2_000); // past the rematch window
-  return matched.session.id as string;
+  const sessionId = await callBetween(h, a, b, { lastedMs: REFLECTION_MIN_CALL_MS });
+  h.clock.advance(2_000);
+  return sessionId;
 }
 
 async function reflect(user: TestUser, sessionId: string, vibe: number, outcome: string) {
-  const res = await reflectionsRoute.POST(post(user, "/api/reflections", { sessionId, vibe, outcome }));
+  const res = await reflectionsRoute.POST(postAs(user, "/api/reflections", { sessionId, vibe, outcome }));
   expect(res.status).toBe(201);
 }
 
@@ -79,7 +74,7 @@ describe("trust score on real Postgres and Redis", () => {
     const [a, b] = [await h.newUser("Ada"), await h.newUser("Bo")];
     const sessionId = await call(a, b);
     await reflect(b, sessionId, 4, "maybe"); // +0.5 for a
-    expect((await reportsRoute.POST(post(b, "/api/reports", { sessionId, reason: "harassment" }))).status).toBe(201);
+    expect((await reportsRoute.POST(postAs(b, "/api/reports", { sessionId, reason: "harassment" }))).status).toBe(201);
     const bearer = { authorization: "Bearer test-admin-token" };
     const list = await (await adminReports.GET(apiRequest(null, "/api/admin/reports", { headers: bearer }))).json();
     const report = list.reports.find((r: { sessionId: string }) => r.sessionId === sessionId);
@@ -97,13 +92,13 @@ describe("trust score on real Postgres and Redis", () => {
 
   it("earning a skip cooldown costs a little, once per cooldown", async () => {
     const skipper = await h.newUser("Skipper");
-    await enqueueRoute.POST(post(skipper, "/api/matching/enqueue", { mood: "chill" }));
+    await enqueueRoute.POST(postAs(skipper, "/api/matching/enqueue", { mood: "chill" }));
     let status = 200;
     for (let i = 0; i < 3 && status === 200; i++) {
       const partner = await h.newUser(`P${i}`);
-      const matched = await (await enqueueRoute.POST(post(partner, "/api/matching/enqueue", { mood: "chill" }))).json();
+      const matched = await (await enqueueRoute.POST(postAs(partner, "/api/matching/enqueue", { mood: "chill" }))).json();
       expect(matched.status).toBe("in_session");
-      status = (await skipRoute.POST(post(skipper, "/api/matching/skip"))).status;
+      status = (await skipRoute.POST(postAs(skipper, "/api/matching/skip"))).status;
     }
     expect(status).toBe(429);
     expect(await trustScoreOf(h.deps.db, skipper.id)).toMatchObject({ score: -1, cooldowns: -1 });
