@@ -39,3 +39,13 @@ describe("environment", () => {
     expect(() => parseEnv({ SKIP_FREE: "-3" })).toThrow(/SKIP_FREE/);
   });
 });
+
+describe("TRUSTED_PROXY_HOPS", () => {
+  it("defaults to 0 (directly exposed) and accepts a small non-negative integer", () => {
+    expect(parseEnv({}).trustedProxyHops).toBe(0);
+    expect(parseEnv({ TRUSTED_PROXY_HOPS: "2" }).trustedProxyHops).toBe(2);
+    expect(() => parseEnv({ TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
+    expect(() => parseEnv({ TRUSTED_PROXY_HOPS: "1.5" })).toThrow(/TRUSTED_PROXY_HOPS/);
+    expect(() => parseEnv({ TRUSTED_PROXY_HOPS: "lots" })).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
+});

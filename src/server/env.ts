@@ -66,6 +66,7 @@ const schema = z.object({
   CHAT_BLOCKED_WORDS: optionalString,
   DISABLE_RATE_LIMITS: bool,
   SIGNIN_LIMIT: intWithin(20, 1, 1_000_000),
+  TRUSTED_PROXY_HOPS: intWithin(0, 0, 20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -122,6 +123,11 @@ function buildEnv(source: Record<string, string | undefined>) {
     rateLimitsEnabled: !e.DISABLE_RATE_LIMITS,
     /** Guest sign-ins per client IP per 10 minutes. */
     signInLimit: e.SIGNIN_LIMIT,
+    /**
+     * Proxies in front of the app that append to `x-forwarded-for`; the client address is that many
+     * entries from the right. 0: directly exposed, forwarding headers ignored (src/server/http/client-address.ts).
+     */
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
   };
 }
