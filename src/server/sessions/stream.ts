@@ -21,7 +21,13 @@ export function openEventStream(deps: AppServices, request: Request, userId: str
       if (deps.maintenance.enabled) {
         // Maintenance is a property of the deployment: told again on every connect, right after
         // `state` (it goes through the bus like any event; the per-user log is capped).
-        queueMicrotask(() => void deps.bus.publish(userId, "maintenance", { message: deps.maintenance.message }));
+        // Fire and forget, but never an unhandled rejection (it would crash or taint the process):
+        // a lost notice is harmless, the next connect tells it again.
+        queueMicrotask(() => {
+          deps.bus
+            .publish(userId, "maintenance", { message: deps.maintenance.message })
+            .catch((err: unknown) => deps.log.warn({ err, userId }, "could not publish the maintenance notice"));
+        });
       }
       return state;
     },
