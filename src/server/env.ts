@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseDuration } from "@/lib/duration";
+import { roomPrefixFromNamespace } from "./livekit/room-names";
 
 /**
  * The one place that reads `process.env`. Every variable is validated here, with the embedded
@@ -52,6 +53,7 @@ const schema = z.object({
   LIVEKIT_API_URL: optionalString,
   LIVEKIT_API_KEY: optionalString,
   LIVEKIT_API_SECRET: optionalString,
+  LIVEKIT_ROOM_PREFIX: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "letters, digits and - only (no _)").optional(),
   CRON_SECRET: optionalString,
   ADMIN_TOKEN: optionalString,
   METRICS_TOKEN: optionalString,
@@ -102,6 +104,8 @@ function buildEnv(source: Record<string, string | undefined>) {
       apiUrl: e.LIVEKIT_API_URL ?? livekitUrl.replace(/^ws(s?):\/\//, "http$1://"),
       apiKey: e.LIVEKIT_API_KEY ?? LIVEKIT_DEV.key,
       apiSecret: e.LIVEKIT_API_SECRET ?? LIVEKIT_DEV.secret,
+      /** Rooms are `<prefix>_<sessionId>`; deployments sharing a LiveKit project need distinct prefixes. */
+      roomPrefix: e.LIVEKIT_ROOM_PREFIX ?? roomPrefixFromNamespace(e.REDIS_NAMESPACE ?? "mm"),
     },
     cronSecret: e.CRON_SECRET,
     adminToken: e.ADMIN_TOKEN,
