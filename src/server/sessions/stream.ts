@@ -1,4 +1,5 @@
 import "server-only";
+import { endWhenBanned } from "../auth/bans";
 import { openUserEventStream } from "../events";
 import type { AppServices } from "../app-services";
 import { stateSnapshot } from "./lifecycle";
@@ -37,6 +38,8 @@ export function openEventStream(deps: AppServices, request: Request, userId: str
     },
     onClose: () => deps.metrics.sseConnections.dec(),
     heartbeat: { intervalMs: STREAM_PRESENCE_MS, run: touch },
+    // A banned user's stream ends (the route refused them at connect; this is for streams already open).
+    endWhen: (end) => endWhenBanned(deps, userId, end),
     onError: (err) => deps.log.warn({ err, userId }, "event stream error"),
   });
 }
