@@ -104,3 +104,12 @@ describe("production refuses what is unsafe", () => {
     expect(problems({ REDIS_URL: undefined, DATABASE_URL: undefined, SINGLE_INSTANCE: "1" })).toEqual([]);
   });
 });
+
+describe("LIVEKIT_ROOM_PREFIX", () => {
+  it("defaults to REDIS_NAMESPACE (mm), with _ turned into -, and refuses _", () => {
+    expect(parseEnv({}).livekit.roomPrefix).toBe("mm");
+    expect(parseEnv({ REDIS_NAMESPACE: "staging_eu" }).livekit.roomPrefix).toBe("staging-eu");
+    expect(parseEnv({ REDIS_NAMESPACE: "x", LIVEKIT_ROOM_PREFIX: "prod-1" }).livekit.roomPrefix).toBe("prod-1");
+    expect(() => parseEnv({ LIVEKIT_ROOM_PREFIX: "a_b" })).toThrow(/LIVEKIT_ROOM_PREFIX/);
+  });
+});

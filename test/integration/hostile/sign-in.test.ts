@@ -96,6 +96,19 @@ describe("guest sign-in limit", () => {
     for (const path of variants) await expectLimited(await signIn(path, `198.51.100.1, ${real}`, token));
   });
 
+  it("the auth route has the body limit and the error shape of every other route", async () => {
+    const token = await csrf("203.0.113.10");
+    const res = await fetch(`${app.url}/api/auth/callback/guest`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: token.cookie, "x-forwarded-for": "203.0.113.10" },
+      body: new URLSearchParams({ csrfToken: token.csrfToken, nickname: "x".repeat(17 * 1024), json: "true" }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.getSetCookie().some((c) => c.includes("session-token="))).toBe(false);
+    expect((await res.json()).error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", requestId: expect.any(String) });
+  });
+
   it("another client is not affected", async () => {
     const token = await csrf("203.0.113.9");
     const r = await signIn("/api/auth/callback/guest", "203.0.113.9", token);
