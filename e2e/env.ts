@@ -18,7 +18,8 @@ export const E2E = {
   livekitSecret,
   livekitUrl: `ws://127.0.0.1:${livekitPort}`,
   livekitHttp: `http://127.0.0.1:${livekitPort}`,
-  adminToken: "e2e-admin-token",
+  // Production refuses an ADMIN_TOKEN shorter than 32 characters (src/server/env.ts).
+  adminToken: "e2e-admin-token-0123456789abcdef0123456789",
   metricsToken: "e2e-metrics-token",
   cronSecret: "e2e-cron-secret",
   dataDir,
@@ -42,7 +43,7 @@ export const E2E = {
     LIVEKIT_URL: `ws://127.0.0.1:${livekitPort}`,
     LIVEKIT_API_KEY: livekitKey,
     LIVEKIT_API_SECRET: livekitSecret,
-    ADMIN_TOKEN: "e2e-admin-token",
+    ADMIN_TOKEN: "e2e-admin-token-0123456789abcdef0123456789",
     CRON_SECRET: "e2e-cron-secret",
     METRICS_TOKEN: "e2e-metrics-token",
     LOG_LEVEL: "warn",

@@ -55,6 +55,10 @@ export async function startStack(options: {
     LIVEKIT_API_SECRET: LIVEKIT_SECRET,
     METRICS_TOKEN,
     DISABLE_RATE_LIMITS: "1",
+    // Production refuses DISABLE_RATE_LIMITS unless a load test says so explicitly.
+    ALLOW_DISABLED_RATE_LIMITS: "1",
+    // Production refuses to start without a cron secret (src/server/env.ts).
+    CRON_SECRET: "bench-cron-secret",
     SIGNIN_LIMIT: "1000000",
     LOG_LEVEL: "error",
     DATA_DIR: `/tmp/${namespace}`,

@@ -2,6 +2,7 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import { GuestSignIn } from "@/components/auth/guest-sign-in";
 import { LogoMark } from "@/components/ui/icons";
+import { safeNext } from "@/lib/safe-next";
 import { userFromCookieHeader } from "@/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -11,10 +12,6 @@ const STEPS = [
   { title: "Add interests", text: "Up to ten. People who share one meet first." },
   { title: "Say hi", text: "Video and text side by side. Next whenever you like." },
 ];
-
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/video-chat";
-}
 
 export default async function LandingPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseDuration } from "@/lib/duration";
+import { roomPrefixFromNamespace } from "./livekit/room-names";
 
 /**
  * The one place that reads `process.env`. Every variable is validated here, with the embedded
@@ -52,6 +53,7 @@ const schema = z.object({
   LIVEKIT_API_URL: optionalString,
   LIVEKIT_API_KEY: optionalString,
   LIVEKIT_API_SECRET: optionalString,
+  LIVEKIT_ROOM_PREFIX: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "letters, digits and - only (no _)").optional(),
   CRON_SECRET: optionalString,
   ADMIN_TOKEN: optionalString,
   METRICS_TOKEN: optionalString,
@@ -65,7 +67,10 @@ const schema = z.object({
   MATCH_WINDOW: intWithin(200, 1, 1000),
   CHAT_BLOCKED_WORDS: optionalString,
   DISABLE_RATE_LIMITS: bool,
+  ALLOW_DISABLED_RATE_LIMITS: bool,
+  ALLOW_INSECURE_APP_URL: bool,
   SIGNIN_LIMIT: intWithin(20, 1, 1_000_000),
+  TRUSTED_PROXY_HOPS: intWithin(0, 0, 20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -99,6 +104,8 @@ function buildEnv(source: Record<string, string | undefined>) {
       apiUrl: e.LIVEKIT_API_URL ?? livekitUrl.replace(/^ws(s?):\/\//, "http$1://"),
       apiKey: e.LIVEKIT_API_KEY ?? LIVEKIT_DEV.key,
       apiSecret: e.LIVEKIT_API_SECRET ?? LIVEKIT_DEV.secret,
+      /** Rooms are `<prefix>_<sessionId>`; deployments sharing a LiveKit project need distinct prefixes. */
+      roomPrefix: e.LIVEKIT_ROOM_PREFIX ?? roomPrefixFromNamespace(e.REDIS_NAMESPACE ?? "mm"),
     },
     cronSecret: e.CRON_SECRET,
     adminToken: e.ADMIN_TOKEN,
@@ -120,8 +127,16 @@ function buildEnv(source: Record<string, string | undefined>) {
       .map((w) => w.trim().toLowerCase())
       .filter(Boolean),
     rateLimitsEnabled: !e.DISABLE_RATE_LIMITS,
+    /** Explicit opt-ins a production start needs for load tests and loopback test servers (see productionProblems). */
+    allowDisabledRateLimits: e.ALLOW_DISABLED_RATE_LIMITS,
+    allowInsecureAppUrl: e.ALLOW_INSECURE_APP_URL,
     /** Guest sign-ins per client IP per 10 minutes. */
     signInLimit: e.SIGNIN_LIMIT,
+    /**
+     * Proxies in front of the app that append to `x-forwarded-for`; the client address is that many
+     * entries from the right. 0: directly exposed, forwarding headers ignored (src/server/http/client-address.ts).
+     */
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
   };
 }
@@ -150,19 +165,46 @@ function devSecret(dataDir: string, production: boolean) {
   return generatedSecret;
 }
 
-/** Problems that make a production deployment unsafe; empty when all is well. */
+/** Secrets shorter than this are refused in production (a brute-forceable bearer or cookie key). */
+export const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Problems that make a production deployment unsafe, one sentence each; empty when all is well
+ * (instructions/safety-and-operations.md "Production refuses what is unsafe").
+ */
 export function productionProblems(env: Env): string[] {
   if (!env.production) return [];
   const problems: string[] = [];
   if (env.authSecretIsGenerated) problems.push("AUTH_SECRET is not set (sessions would not survive a restart and differ per instance).");
+  else if (env.authSecret.length < MIN_SECRET_LENGTH)
+    problems.push(`AUTH_SECRET is shorter than ${MIN_SECRET_LENGTH} characters (generate one: openssl rand -base64 32).`);
   if (env.livekit.apiKey === LIVEKIT_DEV.key || env.livekit.apiSecret === LIVEKIT_DEV.secret)
     problems.push("LIVEKIT_API_KEY / LIVEKIT_API_SECRET are the livekit-server --dev defaults.");
   if (!env.redisUrl && !env.singleInstance)
     problems.push("REDIS_URL is not set; set SINGLE_INSTANCE=1 if this really is a single-instance deployment.");
+  if (env.redisUrl && !env.databaseUrl)
+    problems.push("REDIS_URL is set but DATABASE_URL is not: every instance would keep its own embedded database.");
   if (!env.appUrl) problems.push("APP_URL is not set (needed for sign-in URLs, secure cookies and Origin checks).");
+  else if (insecureAppUrl(env.appUrl) && !env.allowInsecureAppUrl)
+    problems.push("APP_URL is http:// (session cookies would travel in clear text); use https://, or set ALLOW_INSECURE_APP_URL=1 for a test server.");
   if (env.livekit.apiSecret.length < 32 && env.livekit.apiSecret !== LIVEKIT_DEV.secret)
     problems.push("LIVEKIT_API_SECRET is shorter than 32 characters.");
+  if (!env.rateLimitsEnabled && !env.allowDisabledRateLimits)
+    problems.push("DISABLE_RATE_LIMITS is set; rate limits must stay on in production (load tests: also set ALLOW_DISABLED_RATE_LIMITS=1).");
+  if (!env.cronSecret) problems.push("CRON_SECRET is not set: the cleanup cron, the backstop that ends lost sessions and rooms, cannot run.");
+  if (env.adminToken !== undefined && env.adminToken.length < MIN_SECRET_LENGTH)
+    problems.push(`ADMIN_TOKEN is shorter than ${MIN_SECRET_LENGTH} characters (leave it unset to disable the admin API).`);
   return problems;
+}
+
+/**
+ * http:// anywhere but loopback. A loopback APP_URL serves only this machine (a local production
+ * build, the integration tests), so no cookie crosses a network in clear text.
+ */
+function insecureAppUrl(appUrl: string): boolean {
+  const url = new URL(appUrl);
+  if (url.protocol === "https:") return false;
+  return !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }
 
 let cached: Env | undefined;

@@ -1,11 +1,13 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { logger } from "./logger";
 import { getServices } from "./services";
 
 export interface Health {
   status: "ok" | "degraded";
   version: string;
-  checks?: Record<string, { ok: boolean; ms: number; error?: string }>;
+  /** Per dependency: up or not, and how long it took. Never the error's text (it names hosts, SQL, versions). */
+  checks?: Record<string, { ok: boolean; ms: number }>;
 }
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
@@ -26,13 +28,15 @@ export async function checkHealth(ready: boolean): Promise<Health> {
   return { status: ok ? "ok" : "degraded", version: VERSION, checks };
 }
 
+/** The answer is public: only up/down per dependency; the reason goes to the log (instructions/safety-and-operations.md "Health answers"). */
 async function timed(name: string, into: NonNullable<Health["checks"]>, fn: () => Promise<void>) {
   const start = performance.now();
   try {
     await withTimeout(fn(), 2_000);
     into[name] = { ok: true, ms: Math.round(performance.now() - start) };
   } catch (err) {
-    into[name] = { ok: false, ms: Math.round(performance.now() - start), error: err instanceof Error ? err.message : String(err) };
+    into[name] = { ok: false, ms: Math.round(performance.now() - start) };
+    logger.warn({ check: name, err: err instanceof Error ? { name: err.name, message: err.message, code: (err as { code?: unknown }).code } : String(err) }, "health check failed");
   }
 }
 

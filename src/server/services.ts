@@ -4,6 +4,7 @@ import type { Database } from "./db";
 import { getEnv } from "./env";
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from "./events";
 import { createMemoryKeyValueStore, createRedisKeyValueStore, type KeyValueStore } from "./kv";
+import { configureRoomPrefix } from "./livekit/room-names";
 import { createLivekitRooms } from "./livekit/rooms";
 import { createWebhookVerifier } from "./livekit/webhooks";
 import { logger } from "./logger";
@@ -35,6 +36,8 @@ export function getServices(): Promise<AppServices> {
 
 async function build(): Promise<AppServices> {
   const env = getEnv();
+  // Before anything names a room: the store, the webhooks and the cron all use it.
+  configureRoomPrefix(env.livekit.roomPrefix);
   const { db } = await getDatabase();
   const redis = getRedis();
   const config = matchConfigFromEnv(env.matching);

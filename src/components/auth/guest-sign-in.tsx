@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { safeNext } from "@/lib/safe-next";
 import { NICKNAME_MAX, nicknameSchema } from "@/lib/schemas";
 
 /**
@@ -36,7 +37,7 @@ export function GuestSignIn({
     setError(null);
     const result = await signIn("guest", { nickname: trimmed, redirect: false }).catch(() => undefined);
     if (result?.ok) {
-      router.push(next);
+      router.push(safeNext(next));
       router.refresh();
       return;
     }

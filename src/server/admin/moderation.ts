@@ -1,5 +1,6 @@
 import "server-only";
 import { findReport, listOpenReports, resolveReport } from "../db/reports";
+import { announceBan } from "../auth/bans";
 import { setBan } from "../db/users";
 import { AppError, errors } from "../http/errors";
 import { announceEnd } from "../sessions/announce";
@@ -38,6 +39,7 @@ export async function actOnReport(deps: AppServices, reportId: string, action: M
   const until = new Date(deps.now() + action.hours * 3_600_000);
   await setBan(deps.db, report.reported, until, action.note ?? `report ${reportId}: ${report.reason}`);
   forgetProfile(report.reported);
+  await announceBan(deps);
   await removeFromMatching(deps, report.reported);
   await resolveReport(deps.db, reportId, "actioned", `banned until ${until.toISOString()}`);
   await noteConfirmedReport(deps, { reportId, reported: report.reported });

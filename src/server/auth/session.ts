@@ -1,6 +1,9 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { getEnv } from "../env";
+import { AppError } from "../http/errors";
+import { getServices } from "../services";
+import { bannedUntil } from "./bans";
 import { readCookie, sessionCookieName } from "./cookies";
 
 export interface SessionUser {
@@ -15,6 +18,22 @@ export interface SessionUser {
  */
 export async function userFromRequest(request: Request): Promise<SessionUser | null> {
   return userFromCookieHeader(request.headers.get("cookie"));
+}
+
+/**
+ * The signed-in user, or null without a valid session; throws 403 FORBIDDEN while the user is
+ * banned (their JWT stays valid for 30 days: instructions/safety-and-operations.md "Banned sessions").
+ * What every authenticated API route uses.
+ */
+export async function activeUserFromRequest(request: Request): Promise<SessionUser | null> {
+  const user = await userFromRequest(request);
+  if (!user) return null;
+  const until = await bannedUntil(await getServices(), user.id);
+  if (until !== null) {
+    const iso = new Date(until).toISOString();
+    throw new AppError("FORBIDDEN", `Your account is suspended until ${iso} for breaking the rules.`, { bannedUntil: iso });
+  }
+  return user;
 }
 
 export async function userFromCookieHeader(cookieHeader: string | null): Promise<SessionUser | null> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomInt, randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, gt, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { users } from "./schema";
 
@@ -37,4 +37,10 @@ export async function setBan(db: Database, id: string, until: Date | null, reaso
 
 export function isBanned(user: Pick<UserRow, "bannedUntil">, now = new Date()): boolean {
   return user.bannedUntil !== null && user.bannedUntil.getTime() > now.getTime();
+}
+
+/** Users banned past `now` (few: bans are rare). Read when the ban list changes (auth/bans.ts). */
+export async function activeBans(db: Database, now = new Date()): Promise<{ id: string; bannedUntil: Date }[]> {
+  const rows = await db.select({ id: users.id, bannedUntil: users.bannedUntil }).from(users).where(gt(users.bannedUntil, now));
+  return rows.filter((r): r is { id: string; bannedUntil: Date } => r.bannedUntil !== null);
 }

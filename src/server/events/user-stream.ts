@@ -26,6 +26,8 @@ export interface UserEventStreamOptions {
   onClose?: () => void | Promise<void>;
   /** Runs every intervalMs while the stream is open (e.g. refresh presence: the stream counts). */
   heartbeat?: { intervalMs: number; run: () => void | Promise<void> };
+  /** Ends the stream from the server side once it calls `end` (e.g. the user was banned); returns its cleanup. */
+  endWhen?: (end: () => void) => () => void;
   keepAliveMs?: number;
   retryMs?: number;
   /** How long to wait for the bus subscription to be live before reading state anyway. */
@@ -66,6 +68,7 @@ export function openUserEventStream(options: UserEventStreamOptions): Response {
       });
       // Registered before the first await: a client that leaves now still releases the listener.
       sink.onClose(unsubscribe);
+      if (options.endWhen) sink.onClose(options.endWhen(() => sink.close()));
 
       await settleWithin(unsubscribe.ready, readyTimeoutMs);
       if (sink.closed) return;

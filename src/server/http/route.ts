@@ -1,7 +1,7 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
-import { userFromRequest, type SessionUser } from "../auth/session";
+import { activeUserFromRequest, type SessionUser } from "../auth/session";
 import { getEnv } from "../env";
 import { logger } from "../logger";
 import { readJsonBody } from "./body";
@@ -60,7 +60,7 @@ export function route<S extends z.ZodType | undefined = undefined, A extends Aut
 async function authorize(request: Request, auth: Auth): Promise<SessionUser | null> {
   if (auth === "public") return null;
   if (auth === "user") {
-    const user = await userFromRequest(request);
+    const user = await activeUserFromRequest(request);
     if (!user) throw errors.unauthenticated();
     return user;
   }

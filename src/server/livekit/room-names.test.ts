@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSessionRoom, roomNameForSession, sessionIdFromRoomName } from "./room-names";
+import { configureRoomPrefix, isSessionRoom, ROOM_PREFIX_PATTERN, roomNameForSession, roomPrefixFromNamespace, sessionIdFromRoomName } from "./room-names";
 
 describe("room names", () => {
   it("round-trips a session id through mm_<id>", () => {
@@ -18,5 +18,29 @@ describe("room names", () => {
 
   it("refuses an empty session id", () => {
     expect(() => roomNameForSession("")).toThrow();
+  });
+});
+
+describe("room prefix per deployment", () => {
+  it("names and recognises only its own rooms", () => {
+    expect(roomNameForSession("s1", "deploy-a")).toBe("deploy-a_s1");
+    expect(sessionIdFromRoomName("deploy-a_s1", "deploy-a")).toBe("s1");
+    expect(sessionIdFromRoomName("deploy-b_s1", "deploy-a")).toBeNull();
+    expect(sessionIdFromRoomName("mm_s1", "deploy-a")).toBeNull();
+    expect(isSessionRoom("deploy-a_s1")).toBe(false); // the default prefix is mm
+  });
+
+  it("never claims a room of a deployment whose prefix extends its own", () => {
+    // Prefixes cannot hold "_", so "mm_x_1" can only be mm's session "x_1", never deployment "mm_x".
+    expect(ROOM_PREFIX_PATTERN.test("mm_x")).toBe(false);
+    expect(sessionIdFromRoomName("mm-x_1", "mm")).toBeNull();
+    expect(sessionIdFromRoomName("mmx_1", "mm")).toBeNull();
+  });
+
+  it("derives the default from REDIS_NAMESPACE and refuses invalid prefixes", () => {
+    expect(roomPrefixFromNamespace("mm")).toBe("mm");
+    expect(roomPrefixFromNamespace("staging_eu")).toBe("staging-eu");
+    expect(() => configureRoomPrefix("a_b")).toThrow();
+    expect(() => configureRoomPrefix("")).toThrow();
   });
 });

@@ -13,6 +13,8 @@ export interface LivekitRoomsConfig {
   apiUrl: string;
   apiKey: string;
   apiSecret: string;
+  /** This deployment's room prefix (default: the one configured for the process, room-names.ts). */
+  roomPrefix?: string;
   /** Per-request timeout; a hung LiveKit must not hang a match. */
   requestTimeoutSeconds?: number;
 }
@@ -35,11 +37,11 @@ export interface SessionRoomInfo {
 }
 
 export interface LivekitRooms {
-  /** Creates (or, CreateRoom being idempotent, re-applies settings to) `mm_<sessionId>`. */
+  /** Creates (or, CreateRoom being idempotent, re-applies settings to) `<prefix>_<sessionId>`. */
   createSessionRoom(sessionId: string): Promise<SessionRoomInfo>;
   /** Deletes a room. Resolves true when it is gone, including when it already was (404). */
   deleteRoom(name: string): Promise<true>;
-  /** Every room named `mm_*` the server knows about (for the cleanup cron). */
+  /** Every room named `<prefix>_*` the server knows about (for the cleanup cron). */
   listSessionRooms(): Promise<SessionRoomInfo[]>;
 }
 
@@ -50,7 +52,7 @@ export function createLivekitRooms(config: LivekitRoomsConfig): LivekitRooms {
 
   return {
     async createSessionRoom(sessionId) {
-      const name = roomNameForSession(sessionId);
+      const name = roomNameForSession(sessionId, config.roomPrefix);
       const room = await call(`CreateRoom ${name}`, () =>
         client.createRoom({ name, ...SESSION_ROOM_SETTINGS, metadata: JSON.stringify({ sessionId }) }),
       );
@@ -69,7 +71,9 @@ export function createLivekitRooms(config: LivekitRoomsConfig): LivekitRooms {
 
     async listSessionRooms() {
       const rooms = await call("ListRooms", () => client.listRooms());
-      return rooms.filter((room) => isSessionRoom(room.name)).map(toInfo);
+      // Only this deployment's rooms: the cron deletes what it lists (another deployment on the
+      // same LiveKit project has another prefix).
+      return rooms.filter((room) => isSessionRoom(room.name, config.roomPrefix)).map(toInfo);
     },
   };
 }

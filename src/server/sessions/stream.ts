@@ -1,4 +1,5 @@
 import "server-only";
+import { endWhenBanned } from "../auth/bans";
 import { openUserEventStream } from "../events";
 import type { AppServices } from "../app-services";
 import { stateSnapshot } from "./lifecycle";
@@ -21,7 +22,13 @@ export function openEventStream(deps: AppServices, request: Request, userId: str
       if (deps.maintenance.enabled) {
         // Maintenance is a property of the deployment: told again on every connect, right after
         // `state` (it goes through the bus like any event; the per-user log is capped).
-        queueMicrotask(() => void deps.bus.publish(userId, "maintenance", { message: deps.maintenance.message }));
+        // Fire and forget, but never an unhandled rejection (it would crash or taint the process):
+        // a lost notice is harmless, the next connect tells it again.
+        queueMicrotask(() => {
+          deps.bus
+            .publish(userId, "maintenance", { message: deps.maintenance.message })
+            .catch((err: unknown) => deps.log.warn({ err, userId }, "could not publish the maintenance notice"));
+        });
       }
       return state;
     },
@@ -31,6 +38,8 @@ export function openEventStream(deps: AppServices, request: Request, userId: str
     },
     onClose: () => deps.metrics.sseConnections.dec(),
     heartbeat: { intervalMs: STREAM_PRESENCE_MS, run: touch },
+    // A banned user's stream ends (the route refused them at connect; this is for streams already open).
+    endWhen: (end) => endWhenBanned(deps, userId, end),
     onError: (err) => deps.log.warn({ err, userId }, "event stream error"),
   });
 }

@@ -34,6 +34,8 @@ beforeAll(async () => {
     LIVEKIT_API_KEY: KEY,
     LIVEKIT_API_SECRET: SECRET,
     SIGNIN_LIMIT: "1000",
+    // The integration project's ADMIN_TOKEN is short; production refuses one under 32 characters.
+    ADMIN_TOKEN: "prod-test-admin-token-0123456789abcdef",
     DATA_DIR: `/tmp/${namespace}`,
   };
   const ports = [3211 + Math.floor(Math.random() * 200), 3611 + Math.floor(Math.random() * 200)];
