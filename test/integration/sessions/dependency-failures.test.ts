@@ -1,13 +1,17 @@
 import Redis from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import * as endRoute from "@/app/api/matching/end/route";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
+import { createServer, type Socket } from "node:net";
 import type { Database } from "@/server/db";
 import { openPostgres } from "@/server/db/client";
+import { findSessionRecord } from "@/server/db/sessions";
+import { createLivekitRooms } from "@/server/livekit/rooms";
 import { matchConfig } from "@/server/matching/config";
 import { createRedisMatchStore } from "@/server/matching/redis-store";
 import { COMMAND_OPTIONS, failUnansweredOnClose } from "@/server/redis";
-import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
+import { apiRequest, createHarness, LK, type Harness, type TestUser } from "@test/support/harness";
 import { TEST_REDIS_URL } from "@test/support/services";
 
 /**
@@ -94,5 +98,36 @@ describe("every dependency failure is a 503 UNAVAILABLE in bounded time", () => 
     const out = await timed(() => enqueue(user));
     expectUnavailable(out);
     expect(out.ms).toBeLessThan(COMMAND_OPTIONS.commandTimeout!);
+  });
+});
+
+/** A TCP server that accepts connections and never answers: a LiveKit that hangs. */
+async function blackHole() {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onTestFinished(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+describe("LiveKit off the request path", () => {
+  it("Stop answers at once while LiveKit hangs: the room is deleted in the background, the end is recorded", async () => {
+    const a = await h.newUser("Ann");
+    const b = await h.newUser("Ben");
+    await enqueue(a);
+    const matched = await (await enqueue(b)).json();
+    expect(matched.status).toBe("in_session");
+    swap("rooms", createLivekitRooms({ apiUrl: await blackHole(), ...LK, requestTimeoutSeconds: 10 }));
+    const started = performance.now();
+    const res = await endRoute.POST(apiRequest(a, "/api/matching/end", { method: "POST", body: {} }));
+    expect(await res.json()).toEqual({ status: "idle" });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await findSessionRecord(h.deps.db, matched.session.id)).toMatchObject({ endReason: "end", endedBy: a.id });
   });
 });
