@@ -44,6 +44,7 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: optionalString.pipe(z.url().optional()),
   DATABASE_URL: optionalString,
+  DATABASE_QUERY_TIMEOUT: duration("5s"),
   DATA_DIR: optionalString,
   REDIS_URL: optionalString,
   REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "letters, digits, _ and - only").optional(),
@@ -90,6 +91,8 @@ function buildEnv(source: Record<string, string | undefined>) {
     production,
     appUrl: e.APP_URL,
     databaseUrl: e.DATABASE_URL,
+    /** Bound of one Postgres query (statement_timeout; db/client.ts): over it the request gets 503. */
+    databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT,
     dataDir: e.DATA_DIR ?? ".data",
     redisUrl: e.REDIS_URL,
     /** Prefix part of every Redis key, so several deployments (or test runs) can share one Redis. */

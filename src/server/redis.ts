@@ -1,6 +1,7 @@
 import "server-only";
 import Redis, { type RedisOptions } from "ioredis";
 import { getEnv } from "./env";
+import { DependencyUnavailableError } from "./http/dependency-errors";
 import { logger } from "./logger";
 
 const holder = globalThis as unknown as { __mmRedis?: { command: Redis; subscriberFactory: () => Redis } | null };
@@ -61,7 +62,7 @@ export function failUnansweredOnClose(client: Redis): void {
   client.on("close", () => {
     const unanswered = client.commandQueue;
     while (unanswered.length > 0) {
-      unanswered.shift()!.command.reject(new Error("Redis connection lost before the answer: the command may or may not have run"));
+      unanswered.shift()!.command.reject(new DependencyUnavailableError("redis", "Redis connection lost before the answer: the command may or may not have run"));
     }
   });
 }

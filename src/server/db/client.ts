@@ -18,11 +18,28 @@ export interface DatabaseHandle {
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
-/** Connect to Postgres at `url`. Migrations are applied by `npm run db:migrate`, or here when asked. */
-export async function openPostgres(url: string, opts: { migrate?: boolean; max?: number } = {}): Promise<DatabaseHandle> {
+/** Default bound of one query (ms): `DATABASE_QUERY_TIMEOUT` in env.ts. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+
+/**
+ * Connect to Postgres at `url`. Migrations are applied by `npm run db:migrate`, or here when asked.
+ * Every wait is bounded, so a Postgres that stops answering fails requests with 503 instead of
+ * hanging them (instructions/safety-and-operations.md "Every dependency failure is a 503"):
+ * `statement_timeout` makes the server cancel a query (57014) after `queryTimeoutMs`, including
+ * one waiting for a lock; `query_timeout` fails it in the client one second later if the server
+ * does not answer at all; `connectionTimeoutMillis` bounds the wait for a connection or a free
+ * pool slot; an idle-in-transaction session is ended so it cannot hold locks for ever.
+ */
+export async function openPostgres(url: string, opts: { migrate?: boolean; max?: number; queryTimeoutMs?: number } = {}): Promise<DatabaseHandle> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
+  // 0: no query bound (migrations, which may legitimately run long)
+  const queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const bounds =
+    queryTimeoutMs > 0
+      ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + 1_000, idle_in_transaction_session_timeout: Math.max(10_000, queryTimeoutMs * 2) }
+      : {};
+  const pool = new Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000, ...bounds });
   // An idle client's error must not crash the process; the next query reports it.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema }) as unknown as Database;

@@ -21,6 +21,6 @@ export function getDatabase(): Promise<DatabaseHandle> {
 
 async function open(): Promise<DatabaseHandle> {
   const env = getEnv();
-  if (env.databaseUrl) return openPostgres(env.databaseUrl);
+  if (env.databaseUrl) return openPostgres(env.databaseUrl, { queryTimeoutMs: env.databaseQueryTimeoutMs });
   return openPglite(path.resolve(env.dataDir, "pglite"));
 }

@@ -1,4 +1,6 @@
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { encode } from "next-auth/jwt";
+import { DatabaseError } from "pg";
 import { describe, expect, it } from "vitest";
 import { emptyInputSchema } from "@/lib/schemas";
 import { getEnv } from "../env";
@@ -58,6 +60,17 @@ describe("route()", () => {
       throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" });
     });
     expect((await down(new Request(url))).status).toBe(503);
+  });
+
+  it("maps a dependency failure wrapped by drizzle (the pg error on .cause) to 503 UNAVAILABLE with the error shape", async () => {
+    const shutdown = Object.assign(new DatabaseError("terminating connection due to administrator command", 0, "error"), { code: "57P01" });
+    const down = route({ auth: "public" }, async () => {
+      throw new DrizzleQueryError("select 1", [], shutdown);
+    });
+    const res = await down(new Request(url));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect((await res.json()).error).toMatchObject({ code: "UNAVAILABLE", details: { retryAfterMs: 5000 } });
   });
 
   it("checks bearer secrets in constant time and refuses when unconfigured", async () => {

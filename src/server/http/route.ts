@@ -5,6 +5,7 @@ import { activeUserFromRequest, type SessionUser } from "../auth/session";
 import { getEnv } from "../env";
 import { logger } from "../logger";
 import { readJsonBody } from "./body";
+import { isDependencyFailure } from "./dependency-errors";
 import { AppError, errors } from "./errors";
 import { assertSameOrigin } from "./origin";
 import { requestIdOf } from "./request-id";
@@ -82,7 +83,7 @@ export function safeEqual(a: string, b: string): boolean {
 export function toErrorResponse(error: unknown, requestId: string, request?: Request): Response {
   let appError: AppError;
   if (error instanceof AppError) appError = error;
-  else if (isInfrastructureError(error)) {
+  else if (isDependencyFailure(error)) {
     logger.error({ err: error, requestId, path: pathOf(request) }, "dependency unavailable");
     appError = errors.unavailable();
   } else {
@@ -91,18 +92,6 @@ export function toErrorResponse(error: unknown, requestId: string, request?: Req
   }
   getMetrics().httpErrors.inc(appError.status, appError.code);
   return errorResponse(appError, requestId);
-}
-
-/** Connection-level failures of Redis, Postgres or LiveKit: a 503 the client may retry. */
-export function isInfrastructureError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "57P01"].includes(code)) return true;
-  return (
-    error.name === "MaxRetriesPerRequestError" ||
-    error.name === "LivekitUnavailableError" ||
-    /Connection is closed|Stream isn't writeable|connection terminated|timeout exceeded when trying to connect|Command timed out/i.test(error.message)
-  );
 }
 
 function pathOf(request?: Request) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clearCooldownLevel, cooldownUntil, countSkip, escalateCooldown, resetsCooldownLevel } from "./cooldown";
+import { clearCooldownLevel, cooldownUntil, countSkip, endCountsAsSkip, escalateCooldown, resetsCooldownLevel, SELF_END_REASONS } from "./cooldown";
 
 const config = { skipFree: 2, skipWindowMs: 1000, cooldownStepsMs: [10, 50], cooldownResetAfterMs: 60 };
 
@@ -32,5 +32,19 @@ describe("cooldown policy", () => {
     expect(resetsCooldownLevel({ createdAt: 0, activeAt: 10 }, 70, config)).toBe(true);
     expect(resetsCooldownLevel({ createdAt: 0, activeAt: null }, 60, config)).toBe(true);
     expect(clearCooldownLevel({ level: 2, until: 500 })).toEqual({ level: 0, until: 500 });
+  });
+});
+
+describe("Stop then Start counts like Next", () => {
+  it("a short session its own user ended (Stop or leaving) counts as a skip; others never do", () => {
+    const session = { createdAt: 0, activeAt: 10 };
+    expect(endCountsAsSkip("end", "u", session, 69, config)).toBe(true);
+    expect(endCountsAsSkip("disconnect", "u", session, 69, config)).toBe(true);
+    // the same threshold as the reset: a session either resets the level or counts
+    expect(endCountsAsSkip("end", "u", session, 70, config)).toBe(false);
+    expect(resetsCooldownLevel(session, 70, config)).toBe(true);
+    expect(endCountsAsSkip("end", null, session, 20, config)).toBe(false);
+    for (const reason of ["report", "block", "timeout", "skip"] as const) expect(endCountsAsSkip(reason, "u", session, 20, config)).toBe(false);
+    expect(SELF_END_REASONS).toEqual(["end", "disconnect"]);
   });
 });

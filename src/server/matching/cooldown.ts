@@ -1,4 +1,5 @@
 import "server-only";
+import type { EndReason } from "@/lib/schemas";
 import type { MatchConfig } from "./types";
 
 /**
@@ -52,4 +53,28 @@ export function resetsCooldownLevel(
 /** The level back to 0; a running cooldown is not shortened. */
 export function clearCooldownLevel(record: CooldownRecord): CooldownRecord {
   return { level: 0, until: record.until };
+}
+
+/**
+ * The ends that are the user's own choice when `endedBy` names them: Stop ("end") and leaving the
+ * call ("disconnect" attributed to them after the departure grace). Reports and blocks are never
+ * counted (a user must not be punished for protecting themself), nor ends nobody chose (timeout,
+ * a webhook or the cron: `endedBy` null). The Lua gets this list injected (lua/constants.ts).
+ */
+export const SELF_END_REASONS = ["end", "disconnect"] as const satisfies readonly EndReason[];
+
+/**
+ * Stop then Start is Next in all but name (instructions/matching.md "Rules", Cooldown): a session
+ * its own user ended before it counted as a conversation — shorter than `cooldownResetAfterMs`,
+ * the same threshold and clock as `resetsCooldownLevel`, so every ended session either resets the
+ * level or, ended by its user, counts as a skip — counts toward the skip allowance like a skip.
+ */
+export function endCountsAsSkip(
+  reason: EndReason,
+  endedBy: string | null,
+  session: { createdAt: number; activeAt: number | null },
+  endedAt: number,
+  config: Pick<MatchConfig, "cooldownResetAfterMs">,
+): boolean {
+  return endedBy !== null && (SELF_END_REASONS as readonly EndReason[]).includes(reason) && !resetsCooldownLevel(session, endedAt, config);
 }

@@ -69,3 +69,45 @@ describe("createGroupCommit", () => {
     await expect(Promise.all([group.run("a", 0), group.run("b", 0)])).rejects.toThrow(/1 replies for 2/);
   });
 });
+
+describe("createGroupCommit bounds (instructions/safety-and-operations.md \"Every dependency failure is a 503\")", () => {
+  const never = () => new Promise<never>(() => {});
+
+  it("fails an operation that got no reply within its deadline, and never sends one whose deadline passed while it waited", async () => {
+    const sent: string[][] = [];
+    let hang = true;
+    const group = createGroupCommit<string, string>((ops) => (sent.push(ops), hang ? never() : Promise.resolve(ops)), { deadlineMs: 30 });
+    const started = performance.now();
+    const first = group.run("a", 0);
+    await new Promise((r) => setImmediate(r));
+    const outcomes = await Promise.allSettled([first, group.run("b", 0), group.run("c", 0)]);
+    expect(performance.now() - started).toBeLessThan(500);
+    for (const o of outcomes) expect(o).toMatchObject({ status: "rejected", reason: { name: "DependencyUnavailableError" } });
+    expect(sent).toEqual([["a"]]); // b and c got their 503 unsent: they must not run later
+    // the hung call gives up its slot: the next operations go out
+    hang = false;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await group.run("d", 0)).toBe("d");
+    expect(sent).toEqual([["a"], ["d"]]);
+  });
+
+  it("refuses at once when its queue is full, instead of queueing without bound", async () => {
+    const group = createGroupCommit<number, number>(() => never(), { maxQueued: 3, deadlineMs: 50 });
+    const first = group.run(0, 0); // goes out and hangs
+    await new Promise((r) => setImmediate(r));
+    const queued = [1, 2, 3].map((n) => group.run(n, 0));
+    await expect(group.run(4, 0)).rejects.toMatchObject({ name: "DependencyUnavailableError", message: expect.stringMatching(/overloaded/) });
+    await Promise.allSettled([first, ...queued]);
+  });
+
+  it("a reply after the deadline is dropped; the next operations still go out", async () => {
+    let answer: ((v: string[]) => void) | undefined;
+    const group = createGroupCommit<string, string>(
+      (ops) => (ops[0] === "slow" ? new Promise<string[]>((resolve) => (answer = resolve)) : Promise.resolve(ops)),
+      { deadlineMs: 20 },
+    );
+    await expect(group.run("slow", 0)).rejects.toMatchObject({ name: "DependencyUnavailableError" });
+    answer!(["slow"]);
+    expect(await group.run("fast", 0)).toBe("fast");
+  });
+});

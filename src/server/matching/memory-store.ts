@@ -1,7 +1,7 @@
 import "server-only";
 import type { EndReason, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { clearCooldownLevel, cooldownUntil, countSkip, escalateCooldown, resetsCooldownLevel, type CooldownRecord } from "./cooldown";
+import { clearCooldownLevel, cooldownUntil, countSkip, endCountsAsSkip, escalateCooldown, resetsCooldownLevel, type CooldownRecord } from "./cooldown";
 import { DEFAULT_REQUEUE, newSessionId, roomNameFor, WAIT_SAMPLES } from "./rules";
 import { applyWindow, fifoOrder, normalizeInterests, pairUp, pickPartner, type PairBlocked, type PartnerPick, type Waiter } from "./select";
 import type {
@@ -15,6 +15,7 @@ import type {
   Profile,
   QueuePosition,
   QueueStats,
+  SkipOptions,
   SkipOutcome,
   UserState,
 } from "./types";
@@ -76,7 +77,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     enqueue: async (userId, prefs, profile, now) => enqueue(state, userId, prefs, profile, now),
     cancel: async (userId) => removeTicket(state, userId),
     sweep: async (now) => sweep(state, now),
-    skip: async (userId, now) => skip(state, userId, now),
+    skip: async (userId, now, options) => skip(state, userId, now, options),
     endSession: async (sessionId, reason, endedBy, now) => endSession(state, sessionId, reason, endedBy, now),
     activate: async (sessionId, now) => activate(state, sessionId, now),
     getState: async (userId, now) => getState(state, userId, now),
@@ -130,21 +131,27 @@ function sweep(state: MemoryState, now: number): LiveSession[] {
   return created;
 }
 
-function skip(state: MemoryState, userId: string, now: number): SkipOutcome {
+function skip(state: MemoryState, userId: string, now: number, options: SkipOptions = {}): SkipOutcome {
   const until = cooldownUntil(state.cooldowns.get(userId), now);
   if (until !== null) return { kind: "cooldown", until, ended: null };
   const sid = state.currentSession.get(userId);
   if (!sid) return { kind: "not_in_session" };
   const ended = endSession(state, sid, "skip", userId, now)!;
-  const { recent, exceeded } = countSkip(state.skipTimes.get(userId) ?? [], now, state.config);
-  state.skipTimes.set(userId, recent);
-  if (exceeded) {
-    const next = escalateCooldown(state.cooldowns.get(userId)?.level ?? 0, state.config, now);
-    state.cooldowns.set(userId, next);
-    return { kind: "cooldown", until: next.until, ended };
-  }
+  const cooldown = countSkipOf(state, userId, now);
+  if (cooldown !== null) return { kind: "cooldown", until: cooldown, ended };
+  if (options.requeue === false) return { kind: "skipped", ended, requeue: null };
   const last = state.lastRequest.get(userId) ?? DEFAULT_REQUEUE;
   return { kind: "skipped", ended, requeue: enqueue(state, userId, last.prefs, last.profile, now) };
+}
+
+/** One skip counted for the user → the end of the cooldown it starts, or null. */
+function countSkipOf(state: MemoryState, userId: string, now: number): number | null {
+  const { recent, exceeded } = countSkip(state.skipTimes.get(userId) ?? [], now, state.config);
+  state.skipTimes.set(userId, recent);
+  if (!exceeded) return null;
+  const next = escalateCooldown(state.cooldowns.get(userId)?.level ?? 0, state.config, now);
+  state.cooldowns.set(userId, next);
+  return next.until;
 }
 
 function endSession(state: MemoryState, sessionId: string, reason: EndReason, endedBy: string | null, callNow: number): EndedSession | null {
@@ -157,6 +164,7 @@ function endSession(state: MemoryState, sessionId: string, reason: EndReason, en
     const c = state.cooldowns.get(m.userId);
     if (c && resetsCooldownLevel(s, now, state.config)) state.cooldowns.set(m.userId, clearCooldownLevel(c));
   }
+  if (endCountsAsSkip(reason, endedBy, s, now, state.config)) countSkipOf(state, endedBy!, now);
   const ended = { ...s, endedAt: now, reason, endedBy };
   state.pendingEnds.set(sessionId, ended);
   return ended;

@@ -17,7 +17,7 @@ import { decodeCooldown, decodeTicket, encodeRequest, endedSessionFrom, pairKey,
 import { newSessionId, WAIT_SAMPLES } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
 import { createWindowSnapshot, type WindowRead, type WindowSnapshot } from "./window-snapshot";
-import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConfig, MatchStore, Preferences, Profile, QueueStats, SkipOutcome, UserState } from "./types";
+import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConfig, MatchStore, Preferences, Profile, QueueStats, SkipOptions, SkipOutcome, UserState } from "./types";
 
 export type { CommitResult, PairToCommit } from "./protocol/commit";
 
@@ -111,7 +111,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     enqueue: (userId, prefs, profile, now) => enqueue(store, userId, prefs, profile, now),
     cancel: (userId) => cancel(store, userId),
     sweep: (now) => sweep(store, now),
-    skip: (userId, now) => skip(store, userId, now),
+    skip: (userId, now, options) => skip(store, userId, now, options),
     endSession: (sessionId, reason, endedBy, now) => endSession(store, sessionId, reason, endedBy, now),
     activate: (sessionId, now) => store.invoke(activateFunction, now, sessionId),
     getState: (userId, now) => getState(store, userId, now),
@@ -187,8 +187,8 @@ async function cancel(store: RedisStore, userId: string): Promise<boolean> {
   return removed;
 }
 
-async function skip(store: RedisStore, userId: string, now: number): Promise<SkipOutcome> {
-  const outcome = await store.invoke(skipFunction, now, userId, newSessionId());
+async function skip(store: RedisStore, userId: string, now: number, options: SkipOptions = {}): Promise<SkipOutcome> {
+  const outcome = await store.invoke(skipFunction, now, userId, newSessionId(), options.requeue !== false);
   store.snapshot.invalidate(); // a re-queue or a match the snapshot cannot see
   return outcome;
 }

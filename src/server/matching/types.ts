@@ -71,7 +71,13 @@ export type EnqueueOutcome =
 export type SkipOutcome =
   | { kind: "not_in_session" }
   | { kind: "cooldown"; until: number; ended: EndedSession | null }
-  | { kind: "skipped"; ended: EndedSession; requeue: EnqueueOutcome };
+  /** requeue is null when the skip was asked not to re-queue (maintenance). */
+  | { kind: "skipped"; ended: EndedSession; requeue: EnqueueOutcome | null };
+
+export interface SkipOptions {
+  /** Re-queue with the request kept on the session (default true); false during maintenance. */
+  requeue?: boolean;
+}
 
 export interface ExpiryResult {
   droppedTickets: string[]; // user ids whose waiting ticket was dropped for lack of presence
@@ -97,9 +103,12 @@ export interface MatchStore {
   cancel(userId: string): Promise<boolean>;
   /** Re-evaluate every waiting user (relaxation over time); returns the sessions it created. Safe to run on every instance at once. */
   sweep(now: number): Promise<LiveSession[]>;
-  /** End the user's current session (reason "skip"), apply skip cooldown rules, re-queue them with their last preferences. */
-  skip(userId: string, now: number): Promise<SkipOutcome>;
-  /** End a live session exactly once; null when it is not live (already ended or unknown). */
+  /** End the user's current session (reason "skip"), apply skip cooldown rules, re-queue them with their last preferences (unless `requeue: false`). */
+  skip(userId: string, now: number, options?: SkipOptions): Promise<SkipOutcome>;
+  /**
+   * End a live session exactly once; null when it is not live (already ended or unknown). A
+   * short session its user ended themself (`endCountsAsSkip`, cooldown.ts) counts as their skip.
+   */
   endSession(sessionId: string, reason: EndReason, endedBy: string | null, now: number): Promise<EndedSession | null>;
   /** Mark a session active (both joined the room). Idempotent. */
   activate(sessionId: string, now: number): Promise<LiveSession | null>;

@@ -55,11 +55,12 @@ export async function announceEnd(deps: AppServices, ended: EndedSession, actor:
   // tell them again. The room and presence cleanup below is best-effort; the cleanup cron
   // deletes any `mm_*` room left without a live session.
   await deps.store.markAnnounced("end", ended.id);
-  await Promise.all([
-    // Deleting the room disconnects whoever is still in it; a missing room counts as done.
-    deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room")),
-    forgetRoomPresence(deps, ended).catch(() => {}),
-  ]);
+  // Deleting the room disconnects whoever is still in it; a missing room counts as done. It runs
+  // off the request path: nobody waits for it (the users were told, the record is written), so a
+  // slow or unreachable LiveKit cannot slow Stop, Skip, Report or Block down
+  // (instructions/safety-and-operations.md "Every dependency failure is a 503").
+  void deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
+  await forgetRoomPresence(deps, ended).catch(() => {});
 }
 
 /** How long a decision may stay unannounced before the reconciler takes over (normal: milliseconds). */

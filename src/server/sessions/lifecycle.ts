@@ -25,10 +25,16 @@ export async function enqueue(deps: AppServices, userId: string, input: EnqueueI
   return resolveEnqueue(deps, userId, outcome, { alreadyInSessionIsError: true });
 }
 
+/**
+ * Next: end the call and queue again. During maintenance the call still ends (and counts as a
+ * skip) but nobody is queued: the answer is 503 MAINTENANCE, as an enqueue's would be
+ * (instructions/safety-and-operations.md "Stop then Start counts like Next").
+ */
 export async function skip(deps: AppServices, userId: string): Promise<EnqueueResult> {
   await limit(deps, "enqueue", userId);
   const now = deps.now();
-  const outcome = await deps.store.skip(userId, now);
+  const maintenance = deps.maintenance.enabled;
+  const outcome = await deps.store.skip(userId, now, { requeue: !maintenance });
   switch (outcome.kind) {
     case "not_in_session":
       throw new AppError("NOT_IN_SESSION", "You are not in a conversation to skip.");
@@ -41,6 +47,7 @@ export async function skip(deps: AppServices, userId: string): Promise<EnqueueRe
       throw errors.cooldown(outcome.until, now);
     case "skipped":
       await announceEnd(deps, outcome.ended, userId);
+      if (!outcome.requeue) throw errors.maintenance(deps.maintenance.message);
       return resolveEnqueue(deps, userId, outcome.requeue, { alreadyInSessionIsError: false });
   }
 }
@@ -49,8 +56,13 @@ export async function end(deps: AppServices, userId: string): Promise<{ status: 
   await deps.store.cancel(userId);
   const state = await deps.store.getState(userId, deps.now());
   if (state.status === "in_session") {
+    // a short session ended here counts as this user's skip (the store applies endCountsAsSkip)
     const ended = await deps.store.endSession(state.session.id, "end", userId, deps.now());
     if (ended) await announceEnd(deps, ended, userId);
+    const after = await deps.store.getState(userId, deps.now());
+    if (after.cooldownUntil !== null && ended) {
+      await deps.bus.publish(userId, "cooldown", { until: new Date(after.cooldownUntil).toISOString() });
+    }
   }
   return { status: "idle" };
 }

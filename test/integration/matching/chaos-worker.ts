@@ -45,7 +45,7 @@ async function main() {
       const out = await store.skip(user, now);
       count(`skip:${out.kind}`);
       if (out.kind !== "not_in_session" && out.ended) log.ended.push(out.ended.id);
-      if (out.kind === "skipped" && out.requeue.kind === "matched" && out.requeue.created) {
+      if (out.kind === "skipped" && out.requeue?.kind === "matched" && out.requeue.created) {
         const s = out.requeue.session;
         log.created.push({ id: s.id, a: s.a.userId, b: s.b.userId });
       }

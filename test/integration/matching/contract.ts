@@ -240,6 +240,67 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect((await skipRound()).out).toMatchObject({ kind: "cooldown", until: t + 60_000 });
     });
 
+    it("a session its user ends (Stop, or leaving) within cooldownResetAfterMs counts as a skip: Stop then Start is Next", async () => {
+      const cfg = { skipFree: 2, skipWindowMs: 600_000, cooldownStepsMs: [60_000, 300_000, 900_000], cooldownResetAfterMs: 60_000 };
+      const store = await make(cfg);
+      let n = 0;
+      let t = T0;
+      const meet = async () => {
+        await store.enqueue("s", prefs({ mood: "random", mode: "any" }), profile("S"), t);
+        return sessionOf(await store.enqueue(`p${++n}`, prefs({ mood: "random", mode: "any" }), profile("P"), t));
+      };
+      // ended by the other side, by nobody, for safety, or after a real conversation: not counted
+      for (const [reason, by] of [["end", "other"], ["disconnect", null], ["timeout", null], ["report", "s"], ["block", "s"]] as const) {
+        const s = await meet();
+        t += S;
+        expect(await store.endSession(s.id, reason, by === "other" ? s.a.userId === "s" ? s.b.userId : s.a.userId : by, t)).toMatchObject({ reason });
+      }
+      const long = await meet();
+      t += 60_000;
+      await store.endSession(long.id, "end", "s", t);
+      // a Stop, a leave and a Next inside the window: the third crosses skipFree = 2
+      const stopped = await meet();
+      t += S;
+      expect(await store.endSession(stopped.id, "end", "s", t)).toMatchObject({ id: stopped.id, reason: "end", endedBy: "s" });
+      const left = await meet();
+      t += S;
+      expect(await store.endSession(left.id, "disconnect", "s", t)).toMatchObject({ reason: "disconnect", endedBy: "s" });
+      expect(await store.getState("s", t)).toEqual({ status: "idle", cooldownUntil: null });
+      const last = await meet();
+      t += S;
+      expect(await store.endSession(last.id, "end", "s", t)).toMatchObject({ reason: "end" });
+      expect(await store.getState("s", t)).toEqual({ status: "idle", cooldownUntil: t + 60_000 });
+      expect(await store.enqueue("s", prefs(), profile("S"), t + 1)).toEqual({ kind: "cooldown", until: t + 60_000 });
+      // the partner is never punished for the other side's Stop
+      const partner = last.a.userId === "s" ? last.b.userId : last.a.userId;
+      expect(await store.getState(partner, t)).toEqual({ status: "idle", cooldownUntil: null });
+      // the ladder is shared with skips: the next offence (two skips and a Stop) is 5 min
+      t += 60_000;
+      await meet();
+      t += S;
+      expect((await store.skip("s", t)).kind).toBe("skipped");
+      await store.enqueue(`p${++n}`, prefs({ mood: "random", mode: "any" }), profile("P"), t);
+      t += S;
+      expect((await store.skip("s", t)).kind).toBe("skipped");
+      const third = sessionOf(await store.enqueue(`p${++n}`, prefs({ mood: "random", mode: "any" }), profile("P"), t));
+      t += S;
+      await store.endSession(third.id, "end", "s", t);
+      expect(await store.enqueue("s", prefs(), profile("S"), t)).toEqual({ kind: "cooldown", until: t + 300_000 });
+    });
+
+    it("a skip that must not re-queue (maintenance) still ends and counts, and leaves the user idle", async () => {
+      const store = await make({ skipFree: 1 });
+      await store.enqueue("s", prefs(), profile("S"), T0);
+      const first = sessionOf(await store.enqueue("p1", prefs(), profile("P"), T0));
+      const out = await store.skip("s", T0 + S, { requeue: false });
+      expect(out).toEqual({ kind: "skipped", ended: expect.objectContaining({ id: first.id, reason: "skip", endedBy: "s" }), requeue: null });
+      expect(await store.getState("s", T0 + S)).toEqual({ status: "idle", cooldownUntil: null });
+      await store.enqueue("p2", prefs(), profile("P"), T0 + S);
+      expect(await store.getState("p2", T0 + S)).toMatchObject({ status: "waiting" });
+      await store.enqueue("s", prefs(), profile("S"), T0 + S);
+      expect((await store.skip("s", T0 + 2 * S, { requeue: false })).kind).toBe("cooldown");
+    });
+
     it("ends a session exactly once, frees both users, and activate is idempotent", async () => {
       const store = await make();
       await store.enqueue("a", prefs(), profile("A"), T0);

@@ -144,7 +144,7 @@ describe("session lifecycle over the real route handlers", () => {
     expect(skipped.status).toBe(200);
     expect(skipped.body.status).toBe("waiting");
     expect(await nextEvent(streamA.reader, ["partner_left"])).toMatchObject({ data: { sessionId: session.id, reason: "skip" } });
-    expect(h.livekit.rooms.has(session.roomName)).toBe(false);
+    await expect.poll(() => h.livekit.rooms.has(session.roomName)).toBe(false); // deleted off the request path
     const record = await findSessionRecord(h.deps.db, session.id);
     expect(record).toMatchObject({ endReason: "skip", endedBy: b.id });
     expect(record?.endedAt).toBeInstanceOf(Date);

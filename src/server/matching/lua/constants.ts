@@ -1,4 +1,5 @@
 import "server-only";
+import { SELF_END_REASONS } from "../cooldown";
 import { encodeRequest, modeDigit, moodDigit, QUEUE_SCORE_SCALE, TICKET_PAD_FIELD } from "../redis-codec";
 import { DEFAULT_REQUEUE, WAIT_SAMPLES } from "../rules";
 import { SAME_MOOD_BONUS } from "../select";
@@ -17,6 +18,8 @@ export const LUA_CONSTANTS = {
   MODE_ANY: modeDigit("any"),
   TICKET_PAD_FIELD,
   DEFAULT_REQUEUE_REQUEST: encodeRequest(DEFAULT_REQUEUE.prefs, DEFAULT_REQUEUE.profile),
+  /** `\x1f<reason>\x1f` per reason: the Lua tests membership with a plain find. */
+  SELF_END_REASONS: `\x1f${SELF_END_REASONS.join("\x1f")}\x1f`,
 } as const;
 
 /** A Lua literal for a constant: numbers as they are, strings with every byte outside printable ASCII as \ddd. */

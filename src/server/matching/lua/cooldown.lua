@@ -45,3 +45,9 @@ local function escalate_cooldown(uid)
   hset(K_CD, uid, level .. ',' .. untl)
   return untl
 end
+
+-- Stop then Start is Next (cooldown.ts endCountsAsSkip): a session its own user ended ('end' or
+-- 'disconnect' with by = that user) before it reset the level counts as their skip
+local function end_counts_as_skip(reason, by, started)
+  return by ~= '' and find(SELF_END_REASONS, '\31' .. reason .. '\31', 1, true) ~= nil and not resets_cooldown_level(started)
+end

@@ -58,6 +58,8 @@ local function end_session(sid, reason, by)
   if resets_cooldown_level(start) then
     clear_cooldown_level(a)
     clear_cooldown_level(b)
+  elseif end_counts_as_skip(reason, by, start) and count_skip(by) then
+    escalate_cooldown(by)
   end
   zadd(P .. 'ann:e', NOW, sid)
   return ended, a, b

@@ -1,7 +1,7 @@
--- skip(uid, newSessionId): end the current session (reason skip), count the skip, start or
--- escalate a cooldown when it crosses the free allowance, otherwise re-enqueue; all atomic
--- (protocol/skip.ts).
-local uid, sid = ARGV[9], ARGV[10]
+-- skip(uid, newSessionId, requeue): end the current session (reason skip), count the skip, start
+-- or escalate a cooldown when it crosses the free allowance, otherwise re-enqueue (unless requeue
+-- is '0': maintenance); all atomic (protocol/skip.ts).
+local uid, sid, requeue_wanted = ARGV[9], ARGV[10], ARGV[11] ~= '0'
 local cu = cooldown_until(uid)
 if cu then return { 'cooldown', cu, false } end
 local cur = hget(K_CUR, uid)
@@ -10,6 +10,7 @@ local cur = hget(K_CUR, uid)
 if not cur or cur == sid then return { 'not_in_session' } end
 local ended = end_session(cur, 'skip', uid)
 if count_skip(uid) then return finish({ 'cooldown', escalate_cooldown(uid), ended }) end
+if not requeue_wanted then return finish({ 'skipped', ended, false }) end
 -- re-queue with the request this user was matched with (kept on the session: aq, bq come last)
 local req
 if ended then
