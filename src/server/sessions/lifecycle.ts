@@ -61,6 +61,7 @@ export async function end(deps: AppServices, userId: string): Promise<{ status: 
     if (ended) await announceEnd(deps, ended, userId);
     const after = await deps.store.getState(userId, deps.now());
     if (after.cooldownUntil !== null && ended) {
+      await noteCooldown(deps, { userId, sessionId: ended.id });
       await deps.bus.publish(userId, "cooldown", { until: new Date(after.cooldownUntil).toISOString() });
     }
   }

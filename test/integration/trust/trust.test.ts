@@ -5,7 +5,6 @@ import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as skipRoute from "@/app/api/matching/skip/route";
 import * as reflectionsRoute from "@/app/api/reflections/route";
 import * as reportsRoute from "@/app/api/reports/route";
-import { REFLECTION_MIN_CALL_MS } from "@/lib/reflections";
 import { trustLedgerOf, trustScoreOf } from "@/server/db/trust";
 import { RATER_DAILY_CAP, RATER_CAP_WINDOW_MS } from "@/server/trust/rules";
 import { callBetween, postAs } from "@test/support/calls";
@@ -22,7 +21,8 @@ afterAll(async () => {
 
 /** A finished call of reflection length, then past the 1 s rematch window. */
 async function call(a: TestUser, b: TestUser) {
-  const sessionId = await callBetween(h, a, b, { lastedMs: REFLECTION_MIN_CALL_MS });
+  // over a minute: a shorter call its user stops counts as their skip, and skips are scarce here
+  const sessionId = await callBetween(h, a, b, { lastedMs: 61_000 });
   h.clock.advance(2_000);
   return sessionId;
 }
