@@ -4,7 +4,17 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", ".data/**", "test-results/**", "test-reports/**", "bench/results/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      ".data/**",
+      "test-results/**",
+      "test-reports/**",
+      "bench/results/**",
+      "next-env.d.ts",
+    ],
+  },
   {
     rules: {
       // Test doubles and JSON from the wire are typed at the edges on purpose.

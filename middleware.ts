@@ -39,10 +39,12 @@ export function middleware(request: NextRequest) {
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
 
   if (!hasSession && PRIVATE_API.some((p) => path === p || path.startsWith(`${p}/`))) {
-    return withSecurityHeaders(NextResponse.json(
-      { error: { code: "UNAUTHENTICATED", message: "Sign in first: this needs a session.", requestId } },
-      { status: 401, headers: { "x-request-id": requestId, "cache-control": "no-store" } },
-    ));
+    return withSecurityHeaders(
+      NextResponse.json(
+        { error: { code: "UNAUTHENTICATED", message: "Sign in first: this needs a session.", requestId } },
+        { status: 401, headers: { "x-request-id": requestId, "cache-control": "no-store" } },
+      ),
+    );
   }
   if (!hasSession && PRIVATE_PAGES.some((p) => path === p || path.startsWith(`${p}/`))) {
     const url = request.nextUrl.clone();
@@ -57,4 +59,3 @@ export function middleware(request: NextRequest) {
   response.headers.set("x-request-id", requestId);
   return withSecurityHeaders(response);
 }
-

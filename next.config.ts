@@ -6,7 +6,15 @@ const nextConfig: NextConfig = {
   // Compression buffers Server-Sent Events; compress at the reverse proxy instead.
   compress: false,
   // Native/WASM or worker-thread packages must be loaded by Node, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "pino", "pino-pretty", "ioredis", "pg", "prom-client", "rate-limiter-flexible"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pino",
+    "pino-pretty",
+    "ioredis",
+    "pg",
+    "prom-client",
+    "rate-limiter-flexible",
+  ],
   typedRoutes: false,
 };
 

@@ -19,7 +19,15 @@ import { ensureBuilt } from "./lib/build";
 import { now } from "./lib/history";
 import { startBareNext } from "./lib/bare-next";
 import { checkRun } from "./lib/invariants";
-import { appHeapUsed, measureIdleStreams, mintSessionCookie, openIdleStream, openMany, startBareSseServer, type IdleStream } from "./lib/memory";
+import {
+  appHeapUsed,
+  measureIdleStreams,
+  mintSessionCookie,
+  openIdleStream,
+  openMany,
+  startBareSseServer,
+  type IdleStream,
+} from "./lib/memory";
 import { matchesPerSecond, matchLatency, requestRates, waitReport, type PhaseWindow } from "./lib/metrics";
 import { readRecords } from "./lib/records";
 import { conditions, cpuMeter, log, pidsMatching, writeResult } from "./lib/report";
@@ -48,17 +56,29 @@ async function main() {
     const cookieFor = (i: number) => mintSessionCookie(AUTH_SECRET, `idle${i}`);
     const appPid = stack.apps[0]!.child.pid!;
     log(`memory: idle streams ${cfg.memoryStreams.join(", ")} on instance 1 (pid ${appPid})`);
-    const appMemory = await measureIdleStreams(appPid, cfg.memoryStreams, async (i) => openIdleStream(urls[0]!, "/api/matching/events", await cookieFor(i)), {
-      heap: () => appHeapUsed(urls[0]!, METRICS_TOKEN),
-      creepSeconds: 10,
-    });
+    const appMemory = await measureIdleStreams(
+      appPid,
+      cfg.memoryStreams,
+      async (i) => openIdleStream(urls[0]!, "/api/matching/events", await cookieFor(i)),
+      {
+        heap: () => appHeapUsed(urls[0]!, METRICS_TOKEN),
+        creepSeconds: 10,
+      },
+    );
     const bareNext = await startBareNext(stack.ports[0]! + 50);
-    const bareNextMemory = await measureIdleStreams(bareNext.child.pid!, cfg.memoryStreams, (i) => openIdleStream(bareNext.url, `/api/stream?${i}`, null), {
-      creepSeconds: 10,
-    });
+    const bareNextMemory = await measureIdleStreams(
+      bareNext.child.pid!,
+      cfg.memoryStreams,
+      (i) => openIdleStream(bareNext.url, `/api/stream?${i}`, null),
+      {
+        creepSeconds: 10,
+      },
+    );
     await bareNext.stop();
     const bare = await startBareSseServer();
-    const bareMemory = await measureIdleStreams(bare.pid, cfg.memoryStreams, (i) => openIdleStream(bare.url, `/?${i}`, null), { creepSeconds: 10 });
+    const bareMemory = await measureIdleStreams(bare.pid, cfg.memoryStreams, (i) => openIdleStream(bare.url, `/?${i}`, null), {
+      creepSeconds: 10,
+    });
     bare.stop();
     const memory = appMemory.map((p, i) => ({
       streams: p.streams,
@@ -77,7 +97,9 @@ async function main() {
     for (const m of memory)
       log(
         `  ${m.streams} streams: app ${kb(m.appBytesPerConnection)} KB/conn (heap ${kb(m.appHeapBytesPerConnection)} KB), bare Next ${kb(m.bareNextBytesPerConnection)} KB (app ×${m.ratioToBareNext}), bare Node ${kb(m.bareBytesPerConnection)} KB (app ×${m.ratioToBareNode})` +
-          (m.appCreepBytesPerConnection !== undefined ? `; idle growth over 10 s: app ${m.appCreepBytesPerConnection} B/conn, bare Next ${m.bareNextCreepBytesPerConnection}, bare Node ${m.bareCreepBytesPerConnection}` : ""),
+          (m.appCreepBytesPerConnection !== undefined
+            ? `; idle growth over 10 s: app ${m.appCreepBytesPerConnection} B/conn, bare Next ${m.bareNextCreepBytesPerConnection}, bare Node ${m.bareCreepBytesPerConnection}`
+            : ""),
       );
 
     // ---------------------------------------------------------------- users
@@ -107,9 +129,13 @@ async function main() {
       redisShared: pidsMatching("redis-server *:6379").concat(pidsMatching("redis-server 127.0.0.1:6379")),
     });
     const noopCpu = cpuMeter(pids());
-    const noop = await closedLoopHttp(cfg.concurrency, cfg.peakSeconds * 1000, (lane) => fetch(`${urls[lane % urls.length]}/api/health`));
+    const noop = await closedLoopHttp(cfg.concurrency, cfg.peakSeconds * 1000, (lane) =>
+      fetch(`${urls[lane % urls.length]}/api/health`),
+    );
     const noopCpuUse = noopCpu();
-    log(`  ${noop.perSecond} req/s, p50 ${noop.latency.p50} ms, p99 ${noop.latency.p99} ms, failed ${noop.failed}; cpu ${JSON.stringify(noopCpuUse)}`);
+    log(
+      `  ${noop.perSecond} req/s, p50 ${noop.latency.p50} ms, p99 ${noop.latency.p99} ms, failed ${noop.failed}; cpu ${JSON.stringify(noopCpuUse)}`,
+    );
 
     // ---------------------------------------------------------------- 2b. capacity of the matching routes
     const capLanes = Math.max(1, Math.floor(cfg.concurrency / 4));
@@ -118,7 +144,9 @@ async function main() {
     log(`capacity: ${capLanes} lanes × (enqueue, enqueue, end) with fresh pairs, ${cfg.peakSeconds} s`);
     world.history.phase = "capacity";
     const capacity = await matchingCapacity(lanesOfUsers, cfg.peakSeconds * 1000);
-    const noopAtCapLanes = await closedLoopHttp(capLanes, Math.min(5, cfg.peakSeconds) * 1000, (lane) => fetch(`${urls[lane % urls.length]}/api/health`));
+    const noopAtCapLanes = await closedLoopHttp(capLanes, Math.min(5, cfg.peakSeconds) * 1000, (lane) =>
+      fetch(`${urls[lane % urls.length]}/api/health`),
+    );
     log(
       `  enqueue ${capacity.enqueuePerSecond} req/s (${capacity.matchesPerSecond} matches/s, end ${capacity.endPerSecond}/s, failed ${capacity.failed}), ` +
         `latency p50 ${capacity.enqueueLatency.p50} ms p99 ${capacity.enqueueLatency.p99} ms; no-op at the same ${capLanes} lanes ${noopAtCapLanes.perSecond} req/s`,
@@ -141,7 +169,9 @@ async function main() {
     const peakRequests = requestRates(world.history, peakWindow);
     const peakLatency = matchLatency(world.history, peakWindow);
     const enqueuePerSecond = peakRequests.byOp.enqueue?.perSecond ?? 0;
-    log(`  ${peakMatches} matches/s, enqueue ${enqueuePerSecond} req/s (all matching requests ${peakRequests.totalPerSecond}/s), p99 enqueuer ${peakLatency.enqueuer.p99} ms / waiter ${peakLatency.waiter.p99} ms; cpu ${JSON.stringify(peakCpuUse)}`);
+    log(
+      `  ${peakMatches} matches/s, enqueue ${enqueuePerSecond} req/s (all matching requests ${peakRequests.totalPerSecond}/s), p99 enqueuer ${peakLatency.enqueuer.p99} ms / waiter ${peakLatency.waiter.p99} ms; cpu ${JSON.stringify(peakCpuUse)}`,
+    );
     // Sessions still open (a leader's end in flight at the cut) are ended by their leaders; wait for them.
     for (let i = 0; i < 20 && world.users.some((u) => u.belief.status === "in_session"); i++) {
       world.resume();
@@ -151,11 +181,17 @@ async function main() {
     // ---------------------------------------------------------------- 4. paced, with N streams open
     const extra = Math.max(0, cfg.openStreams - cfg.users);
     log(`paced: opening ${extra} idle streams (total ${cfg.users + extra})…`);
-    idle.push(...(await openMany(extra, async (i) => openIdleStream(urls[i % urls.length]!, "/api/matching/events", await cookieFor(100_000 + i)))));
+    idle.push(
+      ...(await openMany(extra, async (i) =>
+        openIdleStream(urls[i % urls.length]!, "/api/matching/events", await cookieFor(100_000 + i)),
+      )),
+    );
     const targetMatches = Math.max(1, cfg.pacedMatches ?? peakMatches * cfg.pacedFraction);
     // Skips re-queue the skipper without the driver: about 0.55 requeues per match.
     const enqueueRate = Math.round(targetMatches * (2 - PACED_BEHAVIOR.actions.skip / 100) * 10) / 10;
-    log(`paced: target ${targetMatches.toFixed(1)} matches/s (driver ${enqueueRate} enqueues/s), ${cfg.seconds} s, ${cfg.users + extra} streams open`);
+    log(
+      `paced: target ${targetMatches.toFixed(1)} matches/s (driver ${enqueueRate} enqueues/s), ${cfg.seconds} s, ${cfg.users + extra} streams open`,
+    );
     world.behavior = PACED_BEHAVIOR;
     world.prefsOverride = null;
     world.history.phase = "paced";
@@ -219,7 +255,14 @@ async function main() {
       memory,
       noop: { ...noop, cpu: noopCpuUse },
       signInPerSecond,
-      peak: { window: peakWindow, cpu: peakCpuUse, matchesPerSecond: peakMatches, requests: peakRequests, latency: peakLatency, waits: peakWaits },
+      peak: {
+        window: peakWindow,
+        cpu: peakCpuUse,
+        matchesPerSecond: peakMatches,
+        requests: peakRequests,
+        latency: peakLatency,
+        waits: peakWaits,
+      },
       paced: {
         window: pacedWindow,
         cpu: pacedCpuUse,
@@ -240,8 +283,12 @@ async function main() {
     const file = writeResult("", result);
     if (cfg.keepHistory) log(`history: ${writeResult("history-", world.history.entries)}`);
     log(`paced cpu ${JSON.stringify(pacedCpuUse)}`);
-    log(`paced: ${pacedMatches} matches/s; enqueuer p50/p95/p99 ${pacedLatency.enqueuer.p50}/${pacedLatency.enqueuer.p95}/${pacedLatency.enqueuer.p99} ms; waiter ${pacedLatency.waiter.p50}/${pacedLatency.waiter.p95}/${pacedLatency.waiter.p99} ms`);
-    log(`waits p50 ${waits.summaryMs.p50} ms p99 ${waits.summaryMs.p99} ms; FIFO overtakes ${waits.fifoOvertakes} of ${waits.fifoChecked} matched waits`);
+    log(
+      `paced: ${pacedMatches} matches/s; enqueuer p50/p95/p99 ${pacedLatency.enqueuer.p50}/${pacedLatency.enqueuer.p95}/${pacedLatency.enqueuer.p99} ms; waiter ${pacedLatency.waiter.p50}/${pacedLatency.waiter.p95}/${pacedLatency.waiter.p99} ms`,
+    );
+    log(
+      `waits p50 ${waits.summaryMs.p50} ms p99 ${waits.summaryMs.p99} ms; FIFO overtakes ${waits.fifoOvertakes} of ${waits.fifoChecked} matched waits`,
+    );
     log(`invariants: ${invariants.total} violations ${JSON.stringify(invariants.counts)}`);
     for (const [check, list] of Object.entries(invariants.examples)) for (const e of list) log(`  ${check}: ${e}`);
     log(`counters: ${JSON.stringify(world.counters)}`);

@@ -120,7 +120,8 @@ function sideOf(person: string, sessionId: string, marks: Marks): Side {
   // The press that led here: the last one before this call began.
   const click = marks.asked.filter((t) => t <= matched).at(-1);
   if (click === undefined) throw new Error(`${person}: no Start/Next press before session ${sessionId}`);
-  const between = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? null : to - from);
+  const between = (from: number | undefined, to: number | undefined) =>
+    from === undefined || to === undefined ? null : to - from;
   return {
     person,
     sessionId,
@@ -138,7 +139,12 @@ async function partnerOf(person: Person): Promise<string> {
 }
 
 async function signIn(browser: Browser, url: string, name: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 }, permissions: ["camera", "microphone"], reducedMotion: "reduce" });
+  const context = await browser.newContext({
+    baseURL: url,
+    viewport: { width: 1280, height: 800 },
+    permissions: ["camera", "microphone"],
+    reducedMotion: "reduce",
+  });
   const page = await context.newPage();
   await page.goto("/");
   await page.getByLabel("Nickname (optional)").fill(name);
@@ -250,8 +256,11 @@ async function main() {
       matchedToPartnerSubscribedMs: summarize(present(sides.map((s) => s.matchedToPartnerSubscribedMs))),
       subscribedToFrameMs: summarize(present(sides.map((s) => s.subscribedToFrameMs))),
     };
-    for (const [name, stats] of Object.entries(phases)) log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);
-    log(`${"clickToFaceMs".padEnd(30)} p50 ${face.p50}, p95 ${face.p95}, max ${face.max} (${faces.length} sides with video, ${failures} without)`);
+    for (const [name, stats] of Object.entries(phases))
+      log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);
+    log(
+      `${"clickToFaceMs".padEnd(30)} p50 ${face.p50}, p95 ${face.p95}, max ${face.max} (${faces.length} sides with video, ${failures} without)`,
+    );
     log(`cpu (cores over ${seconds.toFixed(0)} s): ${JSON.stringify(cpu)}`);
     const result = {
       bench: "call",
@@ -305,7 +314,11 @@ function chromiumCpuByKind(browserPids: number[]): () => Record<string, number> 
       const kind = kinds.get(pid)!;
       cores[kind] = (cores[kind] ?? 0) + (processCpuSeconds(pid) - start.get(pid)!) / seconds;
     }
-    return Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, Math.round(v * 100) / 100]).filter(([, v]) => (v as number) > 0));
+    return Object.fromEntries(
+      Object.entries(cores)
+        .map(([k, v]) => [k, Math.round(v * 100) / 100])
+        .filter(([, v]) => (v as number) > 0),
+    );
   };
 }
 

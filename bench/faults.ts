@@ -80,7 +80,10 @@ async function main() {
         await inBatches(world.users, 24, (u) => u.endNow());
         await sleep(2_500);
       }
-      const { result } = await checkRun({ databaseUrl: s.db.url, redis: s.redis, namespace: s.namespace, history: world.history, nicknames }, final);
+      const { result } = await checkRun(
+        { databaseUrl: s.db.url, redis: s.redis, namespace: s.namespace, history: world.history, nicknames },
+        final,
+      );
       const fresh = result.all.filter((v) => !reported.has(v));
       fresh.forEach((v) => reported.add(v));
       return { ...result, fresh };
@@ -106,8 +109,15 @@ async function main() {
         const check = v.startsWith("VIOLATION") ? "scenario" : v.slice(0, v.indexOf(":"));
         counts[check] = (counts[check] ?? 0) + 1;
       }
-      faults[name] = { violations: result.fresh.length + own.length, counts, examples: [...own, ...result.fresh].slice(0, 8), notes };
-      log(`  ${name}: ${faults[name]!.violations} violations ${JSON.stringify(counts)}${notes.length ? `; ${notes.filter((n) => !n.startsWith("VIOLATION")).join("; ")}` : ""}`);
+      faults[name] = {
+        violations: result.fresh.length + own.length,
+        counts,
+        examples: [...own, ...result.fresh].slice(0, 8),
+        notes,
+      };
+      log(
+        `  ${name}: ${faults[name]!.violations} violations ${JSON.stringify(counts)}${notes.length ? `; ${notes.filter((n) => !n.startsWith("VIOLATION")).join("; ")}` : ""}`,
+      );
       for (const e of faults[name]!.examples) log(`    ${e}`);
     }
 
@@ -124,7 +134,9 @@ async function main() {
       // Its users come back at once (a deploy or a load balancer rebalancing does this).
       const movedBack = world.users.filter((u) => u.home === 1);
       movedBack.forEach((u) => u.reconnectStream());
-      return [`instance 2 killed and restarted; ${movedBack.length} streams moved back to it at once; stream reconnects so far ${world.counters.streamReconnects ?? 0}`];
+      return [
+        `instance 2 killed and restarted; ${movedBack.length} streams moved back to it at once; stream reconnects so far ${world.counters.streamReconnects ?? 0}`,
+      ];
     });
 
     await runFault("redis-drop", async () => {
@@ -178,7 +190,9 @@ async function main() {
     });
     if (cfg.keepHistory) log(`history: ${writeResult("faults-history-", world.history.entries)}`);
     log(`written ${file}`);
-    console.log(`RESULT ${JSON.stringify({ faults: Object.fromEntries(Object.entries(faults).map(([k, v]) => [k, v.violations])), violations: total })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ faults: Object.fromEntries(Object.entries(faults).map(([k, v]) => [k, v.violations])), violations: total })}`,
+    );
   } finally {
     await stack?.stop();
     admin.disconnect();
@@ -193,7 +207,8 @@ async function liveSessions(world: World, want: number, waitMs: number): Promise
   while (picked.size < want && Date.now() < deadline) {
     const bySession = new Map<string, SimUser[]>();
     for (const u of world.users) {
-      if (u.belief.status === "in_session" && !u.busy) (bySession.get(u.belief.sessionId!) ?? bySession.set(u.belief.sessionId!, []).get(u.belief.sessionId!)!).push(u);
+      if (u.belief.status === "in_session" && !u.busy)
+        (bySession.get(u.belief.sessionId!) ?? bySession.set(u.belief.sessionId!, []).get(u.belief.sessionId!)!).push(u);
     }
     for (const [id, members] of bySession) {
       if (members.length === 2 && !picked.has(id) && picked.size < want) {
@@ -217,7 +232,8 @@ async function webhookScenario(s: Stack, world: World): Promise<string[]> {
   const [u1, u2] = [s.apps[0]!.url, s.apps[1]!.url].map((u) => `${u}/api/livekit/webhooks`) as [string, string];
   const send = async (url: string, input: Parameters<typeof s.livekit.sendWebhook>[1]) => {
     const res = await s.livekit.sendWebhook(url, input);
-    if (res.status !== 200) notes.push(`VIOLATION webhook ${input.event} answered ${res.status}: ${res.responseBody.slice(0, 120)}`);
+    if (res.status !== 200)
+      notes.push(`VIOLATION webhook ${input.event} answered ${res.status}: ${res.responseBody.slice(0, 120)}`);
     return res;
   };
   const plans = await Promise.all(
@@ -251,9 +267,17 @@ async function webhookScenario(s: Stack, world: World): Promise<string[]> {
     else {
       if (row.activeAt === null) notes.push(`VIOLATION webhook session ${plan.id} never became active after both joined`);
       if (row.endedAt === null) notes.push(`VIOLATION webhook session ${plan.id} (${plan.expect}) still live after the leave`);
-      else if (row.endReason !== "disconnect") notes.push(`VIOLATION webhook session ${plan.id} ended with ${row.endReason}, expected disconnect`);
-      if (plan.expect === "disconnect-after-grace" && row.endedAt !== null && row.activeAt !== null && row.endedAt - row.activeAt < 9_000)
-        notes.push(`VIOLATION webhook session ${plan.id} ended ${Math.round(row.endedAt - row.activeAt)} ms after activation: the stale-sid leave or the grace was not honoured`);
+      else if (row.endReason !== "disconnect")
+        notes.push(`VIOLATION webhook session ${plan.id} ended with ${row.endReason}, expected disconnect`);
+      if (
+        plan.expect === "disconnect-after-grace" &&
+        row.endedAt !== null &&
+        row.activeAt !== null &&
+        row.endedAt - row.activeAt < 9_000
+      )
+        notes.push(
+          `VIOLATION webhook session ${plan.id} ended ${Math.round(row.endedAt - row.activeAt)} ms after activation: the stale-sid leave or the grace was not honoured`,
+        );
     }
     world.held.delete(plan.id);
   }
@@ -285,11 +309,14 @@ async function sseDropScenario(world: World): Promise<string[]> {
     await sleep(300);
     if (waiter.belief.status === "waiting") {
       const ok = await waiter.resync("checkpoint after reconnect");
-      if (!ok) notes.push(`VIOLATION ${waiter.nickname} was matched while its stream was closed but did not learn it on reconnect`);
+      if (!ok)
+        notes.push(`VIOLATION ${waiter.nickname} was matched while its stream was closed but did not learn it on reconnect`);
     }
     done++;
   }
-  notes.push(`${done} waiters dropped their stream right before a match; ${learnedOnReconnect} learned their session from the reconnect's state`);
+  notes.push(
+    `${done} waiters dropped their stream right before a match; ${learnedOnReconnect} learned their session from the reconnect's state`,
+  );
   return notes;
 }
 

@@ -61,9 +61,27 @@ async function worker(args: WorkerArgs) {
   const redis = new Redis(REDIS_URL, COMMAND_OPTIONS);
   failUnansweredOnClose(redis);
   const maxInFlight = process.env.BENCH_IN_FLIGHT ? Number(process.env.BENCH_IN_FLIGHT) : undefined;
-  const store = createRedisMatchStore({ redis, config, namespace: args.namespace, groupCommit: { maxInFlight }, windowMaxAgeMs: process.env.BENCH_WINDOW_AGE_MS ? Number(process.env.BENCH_WINDOW_AGE_MS) : undefined });
+  const store = createRedisMatchStore({
+    redis,
+    config,
+    namespace: args.namespace,
+    groupCommit: { maxInFlight },
+    windowMaxAgeMs: process.env.BENCH_WINDOW_AGE_MS ? Number(process.env.BENCH_WINDOW_AGE_MS) : undefined,
+  });
   const idle: string[] = Array.from({ length: USERS_PER_WORKER }, (_, i) => userId(args.index, i));
-  const report: WorkerReport = { matches: 0, sweepMatches: 0, enqueues: 0, commitLatenciesMs: [], pairs: [], elapsedMs: 0, errors: 0, conflicts: 0, retries: 0, windowReads: 0, cpuUsec: 0 };
+  const report: WorkerReport = {
+    matches: 0,
+    sweepMatches: 0,
+    enqueues: 0,
+    commitLatenciesMs: [],
+    pairs: [],
+    elapsedMs: 0,
+    errors: 0,
+    conflicts: 0,
+    retries: 0,
+    windowReads: 0,
+    cpuUsec: 0,
+  };
   let stopped = false;
   // A matched user goes back to the pool of the process that learned of the match: the process
   // that enqueued them forgot them then, so each user is in exactly one place, and no message
@@ -146,7 +164,11 @@ async function scriptStats(redis: Redis) {
   // the server's own CPU time (commandstats usec is wall time, which includes being descheduled)
   const cpu = await redis.info("cpu");
   const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
-  return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0), cpuUsec: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6 };
+  return {
+    calls: Number(m?.[1] ?? 0),
+    usec: Number(m?.[2] ?? 0),
+    cpuUsec: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6,
+  };
 }
 
 async function run(processes: number, targetMatches: number) {
@@ -171,9 +193,20 @@ async function run(processes: number, targetMatches: number) {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
     for (let index = 0; index < processes; index++) {
-      const args: WorkerArgs = { index, workers: processes, namespace, targetMatches: Math.ceil(targetMatches / processes), timeLimitMs: timeLimitMs(processes) };
+      const args: WorkerArgs = {
+        index,
+        workers: processes,
+        namespace,
+        targetMatches: Math.ceil(targetMatches / processes),
+        timeLimitMs: timeLimitMs(processes),
+      };
       const child = fork(fileURLToPath(import.meta.url), ["worker", JSON.stringify(args)], {
-        execArgv: ["--import", "tsx", "--conditions=react-server", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+        execArgv: [
+          "--import",
+          "tsx",
+          "--conditions=react-server",
+          ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ],
       });
       child.on("message", (m: FromWorker) => {
         if ("report" in m) {

@@ -38,7 +38,10 @@ test("two strangers meet, see each other's names and chat both ways with typing"
   await screenshot(ben.page, "call-chat-drawer-phone");
 });
 
-test("media fails against the double: the video area says so with the URL, chat keeps working", async ({ guest, rtcAttempts }) => {
+test("media fails against the double: the video area says so with the URL, chat keeps working", async ({
+  guest,
+  rtcAttempts,
+}) => {
   const ana = await guest("Ana");
   const ben = await guest("Ben");
   await matchPair(ana, ben);

@@ -58,7 +58,12 @@ interface Fixtures {
 }
 
 /** The same-origin fetch the page itself would make (keeps the Origin check honest). */
-export async function pageApi<T = unknown>(page: Page, method: "GET" | "POST", url: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function pageApi<T = unknown>(
+  page: Page,
+  method: "GET" | "POST",
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   return page.evaluate(
     async ({ method, url, body }) => {
       const response = await fetch(url, {

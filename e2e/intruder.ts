@@ -35,7 +35,12 @@ export async function joinRoomOutsideTheApp(page: Page, url: string, token: stri
 export function signalRefusal(httpUrl: string, token: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${httpUrl}/rtc?access_token=${encodeURIComponent(token)}&auto_subscribe=1&protocol=16`, {
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "bW9vZG1hdGNoLWUyZS1rZXk=" },
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "bW9vZG1hdGNoLWUyZS1rZXk=",
+      },
       timeout: 15_000,
     });
     req.on("upgrade", (response, socket) => {

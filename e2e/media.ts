@@ -52,7 +52,10 @@ export async function expectSeesPartner(page: Page, partnerName: string) {
   await expect.poll(async () => (await inboundMedia(page)).videoFramesDecoded, { timeout: 20_000 }).toBeGreaterThan(0);
   const first = await inboundMedia(page);
   // Still decoding: at 15 fps a second brings several new frames.
-  await expect.poll(async () => (await inboundMedia(page)).videoFramesDecoded, { timeout: 10_000 }).toBeGreaterThan(first.videoFramesDecoded + 5);
-  await expect.poll(async () => (await inboundMedia(page)).audioPacketsReceived, { timeout: 10_000 }).toBeGreaterThan(first.audioPacketsReceived);
+  await expect
+    .poll(async () => (await inboundMedia(page)).videoFramesDecoded, { timeout: 10_000 })
+    .toBeGreaterThan(first.videoFramesDecoded + 5);
+  await expect
+    .poll(async () => (await inboundMedia(page)).audioPacketsReceived, { timeout: 10_000 })
+    .toBeGreaterThan(first.audioPacketsReceived);
 }
-

@@ -13,7 +13,9 @@ async function apiGuest(nickname: string): Promise<APIRequestContext> {
 test("moderator sees an open report with its chat context and bans the reported user", async ({ page }) => {
   const reporter = await apiGuest("Reporter");
   const offender = await apiGuest("Offender");
-  expect((await (await reporter.post("/api/matching/enqueue", { data: { mode: "any", mood: "random" } })).json()).status).toBe("waiting");
+  expect((await (await reporter.post("/api/matching/enqueue", { data: { mode: "any", mood: "random" } })).json()).status).toBe(
+    "waiting",
+  );
   const matched = await (await offender.post("/api/matching/enqueue", { data: { mode: "any", mood: "random" } })).json();
   expect(matched.status).toBe("in_session");
   const sessionId = matched.session.id;

@@ -1,6 +1,16 @@
 import { AccessToken } from "livekit-server-sdk";
 import { E2E } from "./env";
-import { currentSessionId, expect, expectPartner, matchingStatus, matchPair, screenshot, sendChat, start, test } from "./fixtures";
+import {
+  currentSessionId,
+  expect,
+  expectPartner,
+  matchingStatus,
+  matchPair,
+  screenshot,
+  sendChat,
+  start,
+  test,
+} from "./fixtures";
 import { joinRoomOutsideTheApp, signalRefusal } from "./intruder";
 import { expectSeesPartner, inboundMedia } from "./media";
 
@@ -18,7 +28,9 @@ async function sessionsActivated(): Promise<number> {
   return Number(line.split(" ")[1]);
 }
 
-test("matched strangers see and hear each other; the session turns active from the real participant_joined webhooks", async ({ guest }) => {
+test("matched strangers see and hear each other; the session turns active from the real participant_joined webhooks", async ({
+  guest,
+}) => {
   const activatedBefore = await sessionsActivated();
   const ana = await guest("Ana");
   const ben = await guest("Ben");

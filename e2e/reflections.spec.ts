@@ -25,7 +25,11 @@ test("after a call of 20 s or more both get a reflection card: one sends it, onc
   await expect(card).toContainText("Thanks");
   await expect(card).toHaveCount(0);
   // Recorded: a second one for the same call is refused.
-  const again = await pageApi<{ error: { code: string } }>(ana.page, "POST", "/api/reflections", { sessionId, vibe: 1, outcome: "pass" });
+  const again = await pageApi<{ error: { code: string } }>(ana.page, "POST", "/api/reflections", {
+    sessionId,
+    vibe: 1,
+    outcome: "pass",
+  });
   expect(again.status).toBe(409);
   expect(again.body.error.code).toBe("CONFLICT");
 
@@ -56,7 +60,10 @@ test("both say they'd talk again: they become friends, see each other online, an
   await ana.page.waitForTimeout(REFLECTION_MIN_CALL_MS + 1_000);
   await ana.page.getByRole("button", { name: "Stop" }).click();
 
-  for (const [me, them] of [[ana, ben], [ben, ana]] as const) {
+  for (const [me, them] of [
+    [ana, ben],
+    [ben, ana],
+  ] as const) {
     const card = me.page.getByTestId("reflection-card");
     await expect(card).toContainText(`How was your chat with ${them.nickname}?`);
     await card.getByRole("radio", { name: "4: Good" }).check({ force: true });

@@ -13,9 +13,10 @@ rm -f "$results"/*.json
 [ -d node_modules ] || npm install --no-audit --no-fund
 step "services"
 bash scripts/ensure-services.sh
-step "typecheck and lint"
+step "typecheck, lint and format"
 npx tsc --noEmit -p .
 npx eslint . --quiet
+npx prettier --check . --log-level warn
 step "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 step "production build"

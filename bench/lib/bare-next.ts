@@ -40,7 +40,10 @@ function ensureBareNextBuilt(): string {
   writeFileSync(path.join(dir, "app/api/stream/route.js"), ROUTE);
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-bare-next", private: true }));
   if (!existsSync(path.join(dir, "node_modules"))) symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build", "--webpack"], { cwd: dir, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build", "--webpack"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`bare Next build failed:\n${result.stdout}\n${result.stderr}`);
   return dir;
 }
@@ -49,4 +52,3 @@ function ensureBareNextBuilt(): string {
 export async function startBareNext(port: number): Promise<AppProcess> {
   return startNextServer({ cwd: ensureBareNextBuilt(), port, readyPath: "/api/stream", label: "bare Next" });
 }
-

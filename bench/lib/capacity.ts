@@ -51,5 +51,11 @@ export async function matchingCapacity(lanesOfUsers: ApiClient[][], ms: number):
   );
   const secs = (Math.min(performance.now(), end + 5_000) - start) / 1000;
   const rate = (n: number) => Math.round((n / secs) * 10) / 10;
-  return { enqueuePerSecond: rate(enqueues), matchesPerSecond: rate(matches), endPerSecond: rate(ends), failed, enqueueLatency: summarize(latencies) };
+  return {
+    enqueuePerSecond: rate(enqueues),
+    matchesPerSecond: rate(matches),
+    endPerSecond: rate(ends),
+    failed,
+    enqueueLatency: summarize(latencies),
+  };
 }

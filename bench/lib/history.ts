@@ -76,7 +76,9 @@ export type Entry = RequestEntry | EventEntry | StreamEntry | ResyncEntry;
 export class History {
   readonly entries: Entry[] = [];
   phase = "setup";
-  add(entry: Omit<RequestEntry, "phase"> | Omit<EventEntry, "phase"> | Omit<StreamEntry, "phase"> | Omit<ResyncEntry, "phase">): void {
+  add(
+    entry: Omit<RequestEntry, "phase"> | Omit<EventEntry, "phase"> | Omit<StreamEntry, "phase"> | Omit<ResyncEntry, "phase">,
+  ): void {
     this.entries.push({ ...entry, phase: this.phase } as Entry);
   }
   of<K extends Entry["kind"]>(kind: K): Extract<Entry, { kind: K }>[] {

@@ -80,7 +80,10 @@ export async function checkInvariants(input: CheckInput): Promise<CheckResult> {
       const prev = list[i - 1]!;
       const cur = list[i]!;
       if (prev.endedAt === null || cur.createdAt < prev.endedAt)
-        flag("twoLiveSessions", `${user}: ${cur.id} created at ${cur.createdAt.toFixed(1)} while ${prev.id} live until ${prev.endedAt ?? "never"}`);
+        flag(
+          "twoLiveSessions",
+          `${user}: ${cur.id} created at ${cur.createdAt.toFixed(1)} while ${prev.id} live until ${prev.endedAt ?? "never"}`,
+        );
     }
   }
 
@@ -97,9 +100,11 @@ export async function checkInvariants(input: CheckInput): Promise<CheckResult> {
       const prev = cur ? byId.get(cur) : undefined;
       const next = e.sessionId ? byId.get(e.sessionId) : undefined;
       const endedFirst = prev?.endedAt != null && next !== undefined && prev.endedAt <= next.createdAt;
-      if (cur && cur !== e.sessionId && !endedFirst) flag("twoLiveSessions", `${e.user} got matched ${e.sessionId} while its stream still had ${cur} live`);
+      if (cur && cur !== e.sessionId && !endedFirst)
+        flag("twoLiveSessions", `${e.user} got matched ${e.sessionId} while its stream still had ${cur} live`);
       current.set(e.user, e.sessionId ?? null);
-    } else if ((e.event === "partner_left" || e.event === "session_ended") && current.get(e.user) === e.sessionId) current.set(e.user, null);
+    } else if ((e.event === "partner_left" || e.event === "session_ended") && current.get(e.user) === e.sessionId)
+      current.set(e.user, null);
   }
 
   // -- rematches (recent pair or blocked pair)
@@ -135,10 +140,16 @@ export async function checkInvariants(input: CheckInput): Promise<CheckResult> {
   // Sessions the clients were told about (answers, events, /status) must be in the record.
   const told = new Map<string, string>();
   for (const e of history.entries) {
-    const id = e.kind === "req" || e.kind === "sse" ? e.sessionId : e.kind === "resync" && e.server.startsWith("in_session ") ? e.server.slice(11) : undefined;
+    const id =
+      e.kind === "req" || e.kind === "sse"
+        ? e.sessionId
+        : e.kind === "resync" && e.server.startsWith("in_session ")
+          ? e.server.slice(11)
+          : undefined;
     if (id && !told.has(id)) told.set(id, e.user);
   }
-  for (const [id, user] of told) if (!byId.has(id)) flag("unrecordedSession", `session ${id} (seen by ${user}) is not in Postgres`);
+  for (const [id, user] of told)
+    if (!byId.has(id)) flag("unrecordedSession", `session ${id} (seen by ${user}) is not in Postgres`);
 
   for (const s of sessions) {
     for (const u of [s.userA, s.userB]) {
@@ -146,9 +157,11 @@ export async function checkInvariants(input: CheckInput): Promise<CheckResult> {
       if (!mentioned.has(`${u}|${s.id}`)) flag("lostMatchNotice", `${u} never heard of session ${s.id}`);
       const ends = endIds.get(`${u}|${s.id}`);
       if (ends && ends.size > 1) flag("endedTwice", `${u} was told ${ends.size} times that ${s.id} ended`);
-      if (s.endedAt !== null && input.final && !ends) flag("lostEndNotice", `${u} was never told that ${s.id} ended (${s.endReason})`);
+      if (s.endedAt !== null && input.final && !ends)
+        flag("lostEndNotice", `${u} was never told that ${s.id} ended (${s.endReason})`);
       const toldReason = endReason.get(`${u}|${s.id}`);
-      if (toldReason && s.endReason && toldReason !== s.endReason) flag("endReasonMismatch", `${u} was told ${s.id} ended by ${toldReason}, the record says ${s.endReason}`);
+      if (toldReason && s.endReason && toldReason !== s.endReason)
+        flag("endReasonMismatch", `${u} was told ${s.id} ended by ${toldReason}, the record says ${s.endReason}`);
     }
   }
 
@@ -156,7 +169,8 @@ export async function checkInvariants(input: CheckInput): Promise<CheckResult> {
   if (input.final) {
     for (const s of sessions) {
       if (s.endedAt === null) flag("sessionNotEnded", `${s.id} (${s.userA}/${s.userB}) has no end in Postgres`);
-      else if (!s.endReason || !(END_REASONS as readonly string[]).includes(s.endReason)) flag("sessionNoReason", `${s.id} ended without a valid reason (${s.endReason})`);
+      else if (!s.endReason || !(END_REASONS as readonly string[]).includes(s.endReason))
+        flag("sessionNoReason", `${s.id} ended without a valid reason (${s.endReason})`);
     }
   }
 

@@ -74,7 +74,12 @@ export async function mintSessionCookie(secret: string, userId: string, cookieNa
   return `${cookieName}=${token}`;
 }
 
-export async function openMany(count: number, open: (i: number) => Promise<IdleStream>, parallel = 64, offset = 0): Promise<IdleStream[]> {
+export async function openMany(
+  count: number,
+  open: (i: number) => Promise<IdleStream>,
+  parallel = 64,
+  offset = 0,
+): Promise<IdleStream[]> {
   const out: IdleStream[] = [];
   let next = 0;
   await Promise.all(

@@ -24,7 +24,13 @@ export interface MatchLatency {
 export function matchLatency(history: History, window: PhaseWindow): MatchLatency {
   const creator = new Map<string, RequestEntry>();
   for (const r of history.of("req")) {
-    if ((r.op === "enqueue" || r.op === "skip") && r.outcome === "in_session" && r.sessionId && r.t0 >= window.start && r.t0 < window.end)
+    if (
+      (r.op === "enqueue" || r.op === "skip") &&
+      r.outcome === "in_session" &&
+      r.sessionId &&
+      r.t0 >= window.start &&
+      r.t0 < window.end
+    )
       creator.set(r.sessionId, r);
   }
   const enqueuer = [...creator.values()].map((r) => r.t1 - r.t0);
@@ -63,7 +69,11 @@ export function requestRates(history: History, window: PhaseWindow) {
   for (const [op, list] of groups) {
     const ok = list.filter((r) => r.httpStatus >= 200 && r.httpStatus < 300).length;
     total += list.length;
-    byOp[op] = { perSecond: Math.round((ok / secs) * 10) / 10, errors: list.length - ok, latency: summarize(list.map((r) => r.t1 - r.t0)) };
+    byOp[op] = {
+      perSecond: Math.round((ok / secs) * 10) / 10,
+      errors: list.length - ok,
+      latency: summarize(list.map((r) => r.t1 - r.t0)),
+    };
   }
   return { byOp, totalPerSecond: Math.round((total / secs) * 10) / 10 };
 }
@@ -117,7 +127,10 @@ export interface WaitReport {
 }
 
 const samePrefs = (a: Prefs, b: Prefs) =>
-  a.mood === b.mood && a.mode === b.mode && a.interests.length === b.interests.length && a.interests.every((x, i) => x === b.interests[i]);
+  a.mood === b.mood &&
+  a.mode === b.mode &&
+  a.interests.length === b.interests.length &&
+  a.interests.every((x, i) => x === b.interests[i]);
 
 /**
  * FIFO among equals: X (later) matched with partner P at time c while Y, who enqueued earlier
@@ -146,7 +159,10 @@ export function waitReport(history: History, sessions: SessionRow[], window: Pha
       if (!stillWaiting || y.t1 > c) continue;
       if (met(y.user, x.partner!, c)) continue;
       overtakes++;
-      if (examples.length < 5) examples.push(`${x.user} (enqueued ${x.t0.toFixed(0)}) matched ${x.sessionId} at ${c.toFixed(0)} before ${y.user} (enqueued ${y.t0.toFixed(0)}, still waiting)`);
+      if (examples.length < 5)
+        examples.push(
+          `${x.user} (enqueued ${x.t0.toFixed(0)}) matched ${x.sessionId} at ${c.toFixed(0)} before ${y.user} (enqueued ${y.t0.toFixed(0)}, still waiting)`,
+        );
     }
   }
   return {

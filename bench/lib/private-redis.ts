@@ -38,7 +38,22 @@ export async function startPrivateRedis(preferredPort = 6390): Promise<PrivateRe
   async function launch() {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--maxclients", "10000"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--maxclients",
+        "10000",
+      ],
       { stdio: "ignore" },
     );
     const deadline = Date.now() + 10_000;

@@ -83,7 +83,11 @@ function machineTicks(): { busy: number; total: number } {
 export function childPidsNamed(pid: number, name: RegExp): number[] {
   const out: number[] = [];
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) {
+    for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)) {
       try {
         if (name.test(readFileSync(`/proc/${child}/comm`, "utf8").trim())) out.push(child);
       } catch {
@@ -116,7 +120,12 @@ export function pidsMatching(needle: string): number[] {
 export function cpuMeter(groups: Record<string, number | number[]>) {
   const lists = Object.entries(groups).map(([k, v]) => [k, Array.isArray(v) ? v : [v]] as const);
   const used = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
-  const start = { at: performance.now(), machine: machineTicks(), self: process.cpuUsage(), procs: Object.fromEntries(lists.map(([k, pids]) => [k, used(pids)])) };
+  const start = {
+    at: performance.now(),
+    machine: machineTicks(),
+    self: process.cpuUsage(),
+    procs: Object.fromEntries(lists.map(([k, pids]) => [k, used(pids)])),
+  };
   return () => {
     const secs = (performance.now() - start.at) / 1000;
     const m = machineTicks();

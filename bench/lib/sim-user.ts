@@ -304,7 +304,11 @@ export class SimUser {
   private applyQueueAnswer(status: number, body: any, t0: number, skipped: string | null): void {
     if (skipped && status === 200) this.sessionEnded(skipped, "skip");
     if (status === 200 && body?.status === "in_session") {
-      this.sessionStarted((body as Extract<EnqueueResult, { status: "in_session" }>).session.id, body.session.partner.nickname, true);
+      this.sessionStarted(
+        (body as Extract<EnqueueResult, { status: "in_session" }>).session.id,
+        body.session.partner.nickname,
+        true,
+      );
     } else if (status === 200 && body?.status === "waiting") {
       // A `matched` that raced ahead of this answer wins (it is newer than the request), also
       // when that call has already ended: the browser's reducer does the same (matchCount).
@@ -388,7 +392,8 @@ export class SimUser {
         return;
       }
       const path = action === "end" ? "/api/matching/end" : action === "block" ? "/api/blocks" : "/api/reports";
-      const payload = action === "end" ? {} : action === "block" ? { sessionId } : { sessionId, reason: "spam", details: "bench" };
+      const payload =
+        action === "end" ? {} : action === "block" ? { sessionId } : { sessionId, reason: "spam", details: "bench" };
       const { status } = await this.call(action, path, payload, sessionId);
       if (status === 200 || status === 201) {
         this.sessionEnded(sessionId, action);
@@ -439,7 +444,8 @@ export class SimUser {
    * server's view is adopted.
    */
   async resync(why: string): Promise<boolean> {
-    const render = (v: StatusView | null) => (v === null ? "unreachable" : v.status === "in_session" ? `in_session ${v.session.id}` : v.status);
+    const render = (v: StatusView | null) =>
+      v === null ? "unreachable" : v.status === "in_session" ? `in_session ${v.session.id}` : v.status;
     let server = await this.serverStatus();
     if (render(server) === this.describe()) return true;
     await sleep(1_500);

@@ -132,7 +132,9 @@ export async function signInUsers(urls: string[], count: number, prefix: string,
  * fresh process loses live events (see instructions/performance.md, "subscriber startup race").
  */
 export async function warmSubscribers(urls: string[]): Promise<void> {
-  const streams = await Promise.all(urls.map(async (url, i) => openIdleStream(url, "/api/matching/events", await mintSessionCookie(AUTH_SECRET, `warm${i}`))));
+  const streams = await Promise.all(
+    urls.map(async (url, i) => openIdleStream(url, "/api/matching/events", await mintSessionCookie(AUTH_SECRET, `warm${i}`))),
+  );
   await new Promise((r) => setTimeout(r, 1_000));
   streams.forEach((s) => s.close());
 }

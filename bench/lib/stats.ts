@@ -43,7 +43,11 @@ export function histogram(values: number[], edges: number[]): Record<string, num
 }
 
 /** Closed-loop HTTP load: `lanes` concurrent requesters for `ms`; counts 2xx answers. */
-export async function closedLoopHttp(lanes: number, ms: number, request: (lane: number) => Promise<Response>): Promise<{ ok: number; failed: number; perSecond: number; latency: Summary }> {
+export async function closedLoopHttp(
+  lanes: number,
+  ms: number,
+  request: (lane: number) => Promise<Response>,
+): Promise<{ ok: number; failed: number; perSecond: number; latency: Summary }> {
   const end = performance.now() + ms;
   const start = performance.now();
   let ok = 0;

@@ -5,7 +5,11 @@ export const moderationActionSchema = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("dismiss") }),
   z.strictObject({
     action: z.literal("ban"),
-    hours: z.number().int().min(1).max(24 * 365),
+    hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
     note: z.string().trim().max(500).optional(),
   }),
 ]);

@@ -40,7 +40,12 @@ export type EnqueueInput = z.infer<typeof enqueueInputSchema>;
 /** `{}` bodies (skip, end, heartbeat): nothing may be smuggled in, e.g. a user id. */
 export const emptyInputSchema = z.strictObject({});
 
-export const sessionIdSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "not a session id");
+export const sessionIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "not a session id");
 
 export const CHAT_MAX_LENGTH = 500;
 export const chatMessageInputSchema = z.strictObject({
@@ -94,7 +99,12 @@ export interface FriendView {
   online: boolean;
   since: string;
 }
-export const friendshipIdSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not a friend id");
+export const friendshipIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, "not a friend id");
 
 export const NICKNAME_MAX = 24;
 export const nicknameSchema = z
@@ -135,13 +145,12 @@ export interface QueueView {
 }
 
 export type StatusView =
-  | ({ status: "idle"; cooldownUntil?: string })
+  | { status: "idle"; cooldownUntil?: string }
   | ({ status: "waiting"; cooldownUntil?: string } & QueueView)
   | { status: "in_session"; session: SessionView; cooldownUntil?: string };
 
 export type EnqueueResult =
-  | ({ status: "waiting" } & QueueView)
-  | { status: "in_session"; session: SessionView; livekit: LivekitJoin };
+  ({ status: "waiting" } & QueueView) | { status: "in_session"; session: SessionView; livekit: LivekitJoin };
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId: string };

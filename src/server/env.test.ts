@@ -6,7 +6,12 @@ describe("environment", () => {
     const env = parseEnv({ NODE_ENV: "development", DATA_DIR: "/tmp/mm-env-test" });
     expect(env.databaseUrl).toBeUndefined();
     expect(env.redisUrl).toBeUndefined();
-    expect(env.livekit).toMatchObject({ url: "ws://localhost:7880", apiUrl: "http://localhost:7880", apiKey: "devkey", apiSecret: "secret" });
+    expect(env.livekit).toMatchObject({
+      url: "ws://localhost:7880",
+      apiUrl: "http://localhost:7880",
+      apiKey: "devkey",
+      apiSecret: "secret",
+    });
     expect(env.matching).toMatchObject({ rematchWindowMs: 86_400_000, relaxMoodAfterMs: 10_000, skipFree: 10, window: 200 });
     expect(productionProblems(env)).toEqual([]);
   });
@@ -92,8 +97,10 @@ describe("production refuses what is unsafe", () => {
   });
 
   it("allows http:// on loopback only (a local production build serves this machine alone)", () => {
-    for (const url of ["http://localhost:3000", "http://127.0.0.1:4321", "http://[::1]:3000"]) expect(problems({ APP_URL: url })).toEqual([]);
-    for (const url of ["http://127.0.0.1.example.com", "http://localhost.evil.com", "http://0.0.0.0:3000"]) expect(problems({ APP_URL: url })).toHaveLength(1);
+    for (const url of ["http://localhost:3000", "http://127.0.0.1:4321", "http://[::1]:3000"])
+      expect(problems({ APP_URL: url })).toEqual([]);
+    for (const url of ["http://127.0.0.1.example.com", "http://localhost.evil.com", "http://0.0.0.0:3000"])
+      expect(problems({ APP_URL: url })).toHaveLength(1);
   });
 
   it("lets the admin API stay off: an unset ADMIN_TOKEN is fine", () => {

@@ -33,7 +33,13 @@ const duration = (fallback: string) =>
     });
 
 const intWithin = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
+  z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .optional()
+    .transform((v) => v ?? fallback);
 
 const optionalString = z
   .string()
@@ -47,14 +53,20 @@ const schema = z.object({
   DATABASE_QUERY_TIMEOUT: duration("5s"),
   DATA_DIR: optionalString,
   REDIS_URL: optionalString,
-  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "letters, digits, _ and - only").optional(),
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, "letters, digits, _ and - only")
+    .optional(),
   SINGLE_INSTANCE: bool,
   AUTH_SECRET: optionalString,
   LIVEKIT_URL: optionalString,
   LIVEKIT_API_URL: optionalString,
   LIVEKIT_API_KEY: optionalString,
   LIVEKIT_API_SECRET: optionalString,
-  LIVEKIT_ROOM_PREFIX: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "letters, digits and - only (no _)").optional(),
+  LIVEKIT_ROOM_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,32}$/, "letters, digits and - only (no _)")
+    .optional(),
   CRON_SECRET: optionalString,
   ADMIN_TOKEN: optionalString,
   METRICS_TOKEN: optionalString,
@@ -178,7 +190,8 @@ export const MIN_SECRET_LENGTH = 32;
 export function productionProblems(env: Env): string[] {
   if (!env.production) return [];
   const problems: string[] = [];
-  if (env.authSecretIsGenerated) problems.push("AUTH_SECRET is not set (sessions would not survive a restart and differ per instance).");
+  if (env.authSecretIsGenerated)
+    problems.push("AUTH_SECRET is not set (sessions would not survive a restart and differ per instance).");
   else if (env.authSecret.length < MIN_SECRET_LENGTH)
     problems.push(`AUTH_SECRET is shorter than ${MIN_SECRET_LENGTH} characters (generate one: openssl rand -base64 32).`);
   if (env.livekit.apiKey === LIVEKIT_DEV.key || env.livekit.apiSecret === LIVEKIT_DEV.secret)
@@ -189,12 +202,17 @@ export function productionProblems(env: Env): string[] {
     problems.push("REDIS_URL is set but DATABASE_URL is not: every instance would keep its own embedded database.");
   if (!env.appUrl) problems.push("APP_URL is not set (needed for sign-in URLs, secure cookies and Origin checks).");
   else if (insecureAppUrl(env.appUrl) && !env.allowInsecureAppUrl)
-    problems.push("APP_URL is http:// (session cookies would travel in clear text); use https://, or set ALLOW_INSECURE_APP_URL=1 for a test server.");
+    problems.push(
+      "APP_URL is http:// (session cookies would travel in clear text); use https://, or set ALLOW_INSECURE_APP_URL=1 for a test server.",
+    );
   if (env.livekit.apiSecret.length < 32 && env.livekit.apiSecret !== LIVEKIT_DEV.secret)
     problems.push("LIVEKIT_API_SECRET is shorter than 32 characters.");
   if (!env.rateLimitsEnabled && !env.allowDisabledRateLimits)
-    problems.push("DISABLE_RATE_LIMITS is set; rate limits must stay on in production (load tests: also set ALLOW_DISABLED_RATE_LIMITS=1).");
-  if (!env.cronSecret) problems.push("CRON_SECRET is not set: the cleanup cron, the backstop that ends lost sessions and rooms, cannot run.");
+    problems.push(
+      "DISABLE_RATE_LIMITS is set; rate limits must stay on in production (load tests: also set ALLOW_DISABLED_RATE_LIMITS=1).",
+    );
+  if (!env.cronSecret)
+    problems.push("CRON_SECRET is not set: the cleanup cron, the backstop that ends lost sessions and rooms, cannot run.");
   if (env.adminToken !== undefined && env.adminToken.length < MIN_SECRET_LENGTH)
     problems.push(`ADMIN_TOKEN is shorter than ${MIN_SECRET_LENGTH} characters (leave it unset to disable the admin API).`);
   return problems;

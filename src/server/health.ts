@@ -36,7 +36,14 @@ async function timed(name: string, into: NonNullable<Health["checks"]>, fn: () =
     into[name] = { ok: true, ms: Math.round(performance.now() - start) };
   } catch (err) {
     into[name] = { ok: false, ms: Math.round(performance.now() - start) };
-    logger.warn({ check: name, err: err instanceof Error ? { name: err.name, message: err.message, code: (err as { code?: unknown }).code } : String(err) }, "health check failed");
+    logger.warn(
+      {
+        check: name,
+        err:
+          err instanceof Error ? { name: err.name, message: err.message, code: (err as { code?: unknown }).code } : String(err),
+      },
+      "health check failed",
+    );
   }
 }
 

@@ -12,11 +12,18 @@ function logLine(serializers: pino.LoggerOptions["serializers"], obj: object): s
   return out;
 }
 
-const duplicate = Object.assign(new DatabaseError('duplicate key value violates unique constraint "users_nickname"', 0, "error"), {
-  code: "23505",
-  detail: "Key (nickname)=(NickOfAda) already exists.",
-});
-const failed = new DrizzleQueryError('insert into "chat_messages" ("text", "nickname") values ($1, $2)', ["my phone is 555 0199", "NickOfAda"], duplicate);
+const duplicate = Object.assign(
+  new DatabaseError('duplicate key value violates unique constraint "users_nickname"', 0, "error"),
+  {
+    code: "23505",
+    detail: "Key (nickname)=(NickOfAda) already exists.",
+  },
+);
+const failed = new DrizzleQueryError(
+  'insert into "chat_messages" ("text", "nickname") values ($1, $2)',
+  ["my phone is 555 0199", "NickOfAda"],
+  duplicate,
+);
 
 describe("the logger's error serializer", () => {
   it("pino's default would log the SQL parameters (the reason for this serializer)", () => {
@@ -29,13 +36,22 @@ describe("the logger's error serializer", () => {
     expect(line).not.toContain("NickOfAda");
     const parsed = JSON.parse(line).err;
     expect(parsed.message).toBe("announce failed");
-    expect(parsed.cause).toMatchObject({ type: "DrizzleQueryError", message: 'Failed query: insert into "chat_messages" ("text", "nickname") values ($1, $2)' });
+    expect(parsed.cause).toMatchObject({
+      type: "DrizzleQueryError",
+      message: 'Failed query: insert into "chat_messages" ("text", "nickname") values ($1, $2)',
+    });
     expect(parsed.cause.stack).toMatch(/^Error: Failed query: insert[^\n]*\n {4}at /);
-    expect(parsed.cause.cause).toMatchObject({ type: "DatabaseError", code: "23505", message: expect.stringContaining("duplicate key") });
+    expect(parsed.cause.cause).toMatchObject({
+      type: "DatabaseError",
+      code: "23505",
+      message: expect.stringContaining("duplicate key"),
+    });
   });
 
   it("drops the input a class 22 error quotes", () => {
-    const bad = Object.assign(new DatabaseError('invalid input syntax for type uuid: "secret-ish"', 0, "error"), { code: "22P02" });
+    const bad = Object.assign(new DatabaseError('invalid input syntax for type uuid: "secret-ish"', 0, "error"), {
+      code: "22P02",
+    });
     expect(JSON.stringify(serializeError(bad))).not.toContain("secret-ish");
   });
 });

@@ -11,7 +11,17 @@ import { DatabaseError } from "pg";
  * (instructions/safety-and-operations.md "Every dependency failure is a 503").
  */
 
-const DROPPED_FIELDS = new Set(["cause", "errors", "params", "detail", "where", "internalQuery", "internalPosition", "position", "hint"]);
+const DROPPED_FIELDS = new Set([
+  "cause",
+  "errors",
+  "params",
+  "detail",
+  "where",
+  "internalQuery",
+  "internalPosition",
+  "position",
+  "hint",
+]);
 const MAX_DEPTH = 8;
 
 export function serializeError(value: unknown): unknown {
@@ -24,7 +34,8 @@ function scrub(e: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return { type, message: "[cause chain truncated]" };
   let message = e.message;
   if (e instanceof DrizzleQueryError) message = `Failed query: ${e.query}`;
-  else if (e instanceof DatabaseError && typeof e.code === "string" && e.code.startsWith("22")) message = `invalid input value (SQLSTATE ${e.code})`;
+  else if (e instanceof DatabaseError && typeof e.code === "string" && e.code.startsWith("22"))
+    message = `invalid input value (SQLSTATE ${e.code})`;
   const out: Record<string, unknown> = { type, message, stack: withHead(e, `${e.name}: ${message}`) };
   for (const [key, field] of Object.entries(e)) {
     if (!DROPPED_FIELDS.has(key) && !(key in out)) out[key] = field;

@@ -62,7 +62,11 @@ export function failUnansweredOnClose(client: Redis): void {
   client.on("close", () => {
     const unanswered = client.commandQueue;
     while (unanswered.length > 0) {
-      unanswered.shift()!.command.reject(new DependencyUnavailableError("redis", "Redis connection lost before the answer: the command may or may not have run"));
+      unanswered
+        .shift()!
+        .command.reject(
+          new DependencyUnavailableError("redis", "Redis connection lost before the answer: the command may or may not have run"),
+        );
     }
   });
 }

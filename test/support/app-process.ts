@@ -25,7 +25,14 @@ export function assertBuilt(): void {
 
 export async function startApp(port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
   assertBuilt();
-  return startNextServer({ cwd: ROOT, port, env: { LOG_LEVEL: "warn", ...env }, nodeArgs, readyPath: "/api/health?ready=1", label: `app on ${port}` });
+  return startNextServer({
+    cwd: ROOT,
+    port,
+    env: { LOG_LEVEL: "warn", ...env },
+    nodeArgs,
+    readyPath: "/api/health?ready=1",
+    label: `app on ${port}`,
+  });
 }
 
 /** `next start` of the build in `cwd`, resolved once `readyPath` answers 2xx (60 s at most). */

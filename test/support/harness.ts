@@ -42,12 +42,19 @@ export interface TestUser {
   cookie: string;
 }
 
-export async function createHarness(options: { config?: Partial<MatchConfig>; limits?: boolean; blockedWords?: string[] } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { config?: Partial<MatchConfig>; limits?: boolean; blockedWords?: string[] } = {},
+): Promise<Harness> {
   const namespace = uniqueNamespace("it");
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
   const subscriber = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const db = await createTestDatabase();
-  const clock = { now: Date.now(), advance(ms: number) { this.now += ms; } };
+  const clock = {
+    now: Date.now(),
+    advance(ms: number) {
+      this.now += ms;
+    },
+  };
   const livekit = await startLivekitDouble({ ...LK, now: () => clock.now });
   const config = matchConfig(options.config);
 
@@ -66,7 +73,12 @@ export async function createHarness(options: { config?: Partial<MatchConfig>; li
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
     now: () => clock.now,
-    log: { info() {}, debug() {}, warn() {}, error: (...args: unknown[]) => console.error(...args) } as unknown as AppServices["log"],
+    log: {
+      info() {},
+      debug() {},
+      warn() {},
+      error: (...args: unknown[]) => console.error(...args),
+    } as unknown as AppServices["log"],
   };
   attachStoreMetrics(deps);
   installServices(deps);
@@ -109,7 +121,11 @@ export async function sessionCookieFor(userId: string, name: string): Promise<st
 }
 
 /** A request as a same-origin browser would send it. */
-export function apiRequest(user: TestUser | null, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Request {
+export function apiRequest(
+  user: TestUser | null,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Request {
   const headers: Record<string, string> = { host: "localhost:3000", ...(init.headers ?? {}) };
   if (user) headers.cookie = user.cookie;
   let body: string | undefined;

@@ -418,7 +418,8 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
       const body = parseTwirpBody(await readBody(req));
       const room = typeof body.room === "string" ? body.room : typeof body.name === "string" ? body.name : null;
       call.room = room;
-      if (!method.allowed(claims.video ?? {}, room)) throw unauthenticated(`permissions denied: ${methodName} needs ${method.grantName}`);
+      if (!method.allowed(claims.video ?? {}, room))
+        throw unauthenticated(`permissions denied: ${methodName} needs ${method.grantName}`);
       sendJson(res, 200, method.run(body));
     } catch (error) {
       if (error instanceof AuthMiddlewareFailure) {
@@ -460,7 +461,18 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
 
   async function inspectRtc(kind: RtcAttempt["kind"], path: string, url: URL): Promise<RtcAttempt> {
     const token = url.searchParams.get("access_token");
-    const attempt: RtcAttempt = { kind, path, token, identity: null, room: null, name: null, tokenValid: false, status: 401, error: "", at: now() };
+    const attempt: RtcAttempt = {
+      kind,
+      path,
+      token,
+      identity: null,
+      room: null,
+      name: null,
+      tokenValid: false,
+      status: 401,
+      error: "",
+      at: now(),
+    };
     rtcAttempts.push(attempt);
     if (!token) {
       attempt.error = "no access_token";
@@ -553,7 +565,9 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
         }
         case "POST /_double/participants/leave": {
           const body = await readJsonObject(req);
-          const removed = removeParticipant(String(body.room ?? ""), String(body.identity ?? ""), { aborted: body.aborted === true });
+          const removed = removeParticipant(String(body.room ?? ""), String(body.identity ?? ""), {
+            aborted: body.aborted === true,
+          });
           return sendJson(res, removed ? 200 : 404, { removed });
         }
         case "POST /_double/rooms/expire": {
@@ -691,7 +705,8 @@ function parseTwirpBody(text: string): JsonObject {
     // Twirp's own code for an undecodable body.
     throw new TwirpFailure(400, "malformed", `the json request could not be decoded: ${(error as Error).message}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidArgument("request body must be a JSON object");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw invalidArgument("request body must be a JSON object");
   return parsed as JsonObject;
 }
 

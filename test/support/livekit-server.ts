@@ -32,7 +32,19 @@ const SCRIPT = path.join(__dirname, "..", "..", "scripts", "livekit.sh");
 const READY_TIMEOUT_MS = Number(process.env.LIVEKIT_READY_TIMEOUT_MS ?? 600_000);
 
 export function livekitStartArgs(o: LivekitServerOptions): string[] {
-  const args = ["start", "--port", `${o.port}`, "--rtc-port", `${o.rtcPort}`, "--tcp-port", `${o.tcpPort}`, "--key", o.apiKey, "--secret", o.apiSecret];
+  const args = [
+    "start",
+    "--port",
+    `${o.port}`,
+    "--rtc-port",
+    `${o.rtcPort}`,
+    "--tcp-port",
+    `${o.tcpPort}`,
+    "--key",
+    o.apiKey,
+    "--secret",
+    o.apiSecret,
+  ];
   if (o.webhookUrl) args.push("--webhook", o.webhookUrl);
   return args;
 }

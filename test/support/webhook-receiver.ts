@@ -49,7 +49,8 @@ export async function startWebhookReceiver(credentials: { apiKey: string; apiSec
       for (;;) {
         const found = received.find(match);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; received ${received.map((e) => e.event).join(", ") || "nothing"}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; received ${received.map((e) => e.event).join(", ") || "nothing"}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

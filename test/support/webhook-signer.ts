@@ -85,7 +85,10 @@ export function makeWebhookEvent(input: WebhookEventInput): BuiltWebhookEvent {
 }
 
 /** Headers + body for POSTing a built event to a webhook endpoint (fetch or `new Request`). */
-export async function signedWebhookInit(body: string, credentials: WebhookCredentials): Promise<RequestInit & { body: string; headers: Record<string, string> }> {
+export async function signedWebhookInit(
+  body: string,
+  credentials: WebhookCredentials,
+): Promise<RequestInit & { body: string; headers: Record<string, string> }> {
   return {
     method: "POST",
     headers: { "content-type": WEBHOOK_CONTENT_TYPE, authorization: await signWebhook(body, credentials) },

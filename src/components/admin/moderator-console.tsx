@@ -51,7 +51,10 @@ export function ModeratorConsole() {
 
   const call = useCallback(
     async (path: string, init?: RequestInit) => {
-      const res = await fetch(path, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
+      const res = await fetch(path, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
       const body = await res.json().catch(() => null);
       if (res.status === 401) {
         sessionStorage.removeItem(TOKEN_KEY);
@@ -82,7 +85,9 @@ export function ModeratorConsole() {
   async function act(report: ReportItem, body: { action: "dismiss" } | { action: "ban"; hours: number }) {
     try {
       await call(`/api/admin/reports/${report.id}`, { method: "POST", body: JSON.stringify(body) });
-      setNotice(body.action === "dismiss" ? `Report on ${report.reported.nickname} dismissed.` : `${report.reported.nickname} is banned.`);
+      setNotice(
+        body.action === "dismiss" ? `Report on ${report.reported.nickname} dismissed.` : `${report.reported.nickname} is banned.`,
+      );
       await load();
     } catch (e) {
       setError((e as Error).message);
@@ -102,9 +107,20 @@ export function ModeratorConsole() {
           }}
         >
           <label htmlFor="admin-token">Admin token</label>
-          <input id="admin-token" type="password" value={draft} onChange={(e) => setDraft(e.target.value)} autoComplete="off" required />
+          <input
+            id="admin-token"
+            type="password"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            autoComplete="off"
+            required
+          />
           <button type="submit">Open the moderation queue</button>
-          {error && <p role="alert" className={styles.error}>{error}</p>}
+          {error && (
+            <p role="alert" className={styles.error}>
+              {error}
+            </p>
+          )}
         </form>
       </main>
     );
@@ -114,19 +130,46 @@ export function ModeratorConsole() {
     <main className={styles.page}>
       <header className={styles.header}>
         <h1>Moderation</h1>
-        <button type="button" onClick={() => void load()}>Refresh</button>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
       </header>
       {stats && (
         <dl className={styles.stats} aria-label="Live numbers">
-          <div><dt>Online</dt><dd>{stats.online}</dd></div>
-          <div><dt>Waiting</dt><dd>{stats.waiting}</dd></div>
-          <div><dt>In calls</dt><dd>{stats.activeSessions}</dd></div>
-          <div><dt>Matches (1 h)</dt><dd>{stats.matchesLastHour}</dd></div>
-          {stats.maintenance && <div><dt>Mode</dt><dd>maintenance</dd></div>}
+          <div>
+            <dt>Online</dt>
+            <dd>{stats.online}</dd>
+          </div>
+          <div>
+            <dt>Waiting</dt>
+            <dd>{stats.waiting}</dd>
+          </div>
+          <div>
+            <dt>In calls</dt>
+            <dd>{stats.activeSessions}</dd>
+          </div>
+          <div>
+            <dt>Matches (1 h)</dt>
+            <dd>{stats.matchesLastHour}</dd>
+          </div>
+          {stats.maintenance && (
+            <div>
+              <dt>Mode</dt>
+              <dd>maintenance</dd>
+            </div>
+          )}
         </dl>
       )}
-      {error && <p role="alert" className={styles.error}>{error}</p>}
-      {notice && <p role="status" className={styles.notice}>{notice}</p>}
+      {error && (
+        <p role="alert" className={styles.error}>
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p role="status" className={styles.notice}>
+          {notice}
+        </p>
+      )}
       {reports === null ? (
         <p>Loading…</p>
       ) : reports.length === 0 ? (
@@ -134,7 +177,12 @@ export function ModeratorConsole() {
       ) : (
         <ol className={styles.reports} aria-label="Open reports">
           {reports.map((r) => (
-            <li key={r.id} className={styles.report} data-severity={r.severity} aria-label={`Report: ${r.reason} against ${r.reported.nickname}`}>
+            <li
+              key={r.id}
+              className={styles.report}
+              data-severity={r.severity}
+              aria-label={`Report: ${r.reason} against ${r.reported.nickname}`}
+            >
               <div className={styles.reportHead}>
                 <span className={styles.severity}>{r.severity}</span>
                 <strong>{r.reason}</strong> against <strong>{r.reported.nickname}</strong>
@@ -145,8 +193,9 @@ export function ModeratorConsole() {
               </div>
               <details className={styles.meta} data-testid="trust">
                 <summary>
-                  Trust score {signed(r.reported.trust.score)} (reflections {signed(r.reported.trust.components.reflections)}, moderation{" "}
-                  {signed(r.reported.trust.components.moderation)}, cooldowns {signed(r.reported.trust.components.cooldowns)})
+                  Trust score {signed(r.reported.trust.score)} (reflections {signed(r.reported.trust.components.reflections)},
+                  moderation {signed(r.reported.trust.components.moderation)}, cooldowns{" "}
+                  {signed(r.reported.trust.components.cooldowns)})
                 </summary>
                 {r.reported.trust.ledger.length === 0 ? (
                   <p>Nothing has moved it yet.</p>
@@ -173,9 +222,16 @@ export function ModeratorConsole() {
                 <p className={styles.meta}>No chat lines in this conversation.</p>
               )}
               <div className={styles.actions}>
-                <button type="button" onClick={() => void act(r, { action: "dismiss" })}>Dismiss</button>
+                <button type="button" onClick={() => void act(r, { action: "dismiss" })}>
+                  Dismiss
+                </button>
                 {BAN_CHOICES.map((c) => (
-                  <button key={c.hours} type="button" className={styles.danger} onClick={() => void act(r, { action: "ban", hours: c.hours })}>
+                  <button
+                    key={c.hours}
+                    type="button"
+                    className={styles.danger}
+                    onClick={() => void act(r, { action: "ban", hours: c.hours })}
+                  >
                     Ban {c.label}
                   </button>
                 ))}

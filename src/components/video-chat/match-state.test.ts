@@ -16,7 +16,9 @@ describe("matchReducer", () => {
   it("takes the first state snapshot as the truth", () => {
     const idle = run([{ type: "event", name: "state", data: { status: "idle" }, now: 0 }]);
     expect(idle.phase).toEqual({ kind: "idle" });
-    const waiting = run([{ type: "event", name: "state", data: { status: "waiting", position: 2, waiting: 5, estimatedWaitMs: 3000 }, now: 0 }]);
+    const waiting = run([
+      { type: "event", name: "state", data: { status: "waiting", position: 2, waiting: 5, estimatedWaitMs: 3000 }, now: 0 },
+    ]);
     expect(waiting.phase).toEqual({ kind: "waiting", queue: { position: 2, waiting: 5, estimatedWaitMs: 3000 } });
   });
 
@@ -35,7 +37,9 @@ describe("matchReducer", () => {
   it("shows who left, and ignores events for other sessions", () => {
     const state = inCall();
     // (only the revision moves: any event makes an older status read stale)
-    expect(matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "other", reason: "skip" }, now: 0 })).toEqual({ ...state, revision: state.revision + 1 });
+    expect(
+      matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "other", reason: "skip" }, now: 0 }),
+    ).toEqual({ ...state, revision: state.revision + 1 });
     const left = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s1", reason: "skip" }, now: 0 });
     expect(left.phase).toMatchObject({ kind: "ended", by: "partner", reason: "skip" });
     // An idle snapshot afterwards keeps the "left" screen readable.
@@ -43,21 +47,50 @@ describe("matchReducer", () => {
   });
 
   it("does not flash an ended screen for my own Next or Stop", () => {
-    const skip = matchReducer(inCall(), { type: "event", name: "session_ended", data: { sessionId: "s1", reason: "skip" }, now: 0 });
+    const skip = matchReducer(inCall(), {
+      type: "event",
+      name: "session_ended",
+      data: { sessionId: "s1", reason: "skip" },
+      now: 0,
+    });
     expect(skip.phase.kind).toBe("waiting");
-    const stop = matchReducer(inCall(), { type: "event", name: "session_ended", data: { sessionId: "s1", reason: "end" }, now: 0 });
+    const stop = matchReducer(inCall(), {
+      type: "event",
+      name: "session_ended",
+      data: { sessionId: "s1", reason: "end" },
+      now: 0,
+    });
     expect(stop.phase.kind).toBe("idle");
-    const block = matchReducer(inCall(), { type: "event", name: "session_ended", data: { sessionId: "s1", reason: "block" }, now: 0 });
+    const block = matchReducer(inCall(), {
+      type: "event",
+      name: "session_ended",
+      data: { sessionId: "s1", reason: "block" },
+      now: 0,
+    });
     expect(block.phase).toMatchObject({ kind: "ended", by: "me", reason: "block" });
   });
 
   it("dedupes my echoed message and takes the server's text", () => {
     let state = inCall();
-    state = matchReducer(state, { type: "chat_pending", sessionId: "s1", line: { id: "local-1", text: "hi", sentAt: "x", from: "me", pending: true } });
-    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "m1", text: "hi", sentAt: "y", from: "me" }, now: 0 });
+    state = matchReducer(state, {
+      type: "chat_pending",
+      sessionId: "s1",
+      line: { id: "local-1", text: "hi", sentAt: "x", from: "me", pending: true },
+    });
+    state = matchReducer(state, {
+      type: "event",
+      name: "chat",
+      data: { sessionId: "s1", id: "m1", text: "hi", sentAt: "y", from: "me" },
+      now: 0,
+    });
     state = matchReducer(state, { type: "chat_acked", sessionId: "s1", tempId: "local-1", id: "m1", sentAt: "y" });
     expect(state.chat).toEqual([{ id: "m1", text: "hi", sentAt: "y", from: "me" }]);
-    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "m1", text: "h[hidden]", sentAt: "y", from: "me" }, now: 0 });
+    state = matchReducer(state, {
+      type: "event",
+      name: "chat",
+      data: { sessionId: "s1", id: "m1", text: "h[hidden]", sentAt: "y", from: "me" },
+      now: 0,
+    });
     expect(state.chat).toHaveLength(1);
     expect(state.chat[0].text).toBe("h[hidden]");
   });
@@ -65,7 +98,12 @@ describe("matchReducer", () => {
   it("shows typing for a while, cleared by the partner's message or leaving", () => {
     let state = matchReducer(inCall(), { type: "event", name: "typing", data: { sessionId: "s1" }, now: 1000 });
     expect(state.partnerTypingUntil).toBe(1000 + TYPING_SHOWN_MS);
-    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "p1", text: "yo", sentAt: "z", from: "partner" }, now: 0 });
+    state = matchReducer(state, {
+      type: "event",
+      name: "chat",
+      data: { sessionId: "s1", id: "p1", text: "yo", sentAt: "z", from: "partner" },
+      now: 0,
+    });
     expect(state.partnerTypingUntil).toBe(0);
     expect(state.incomingCount).toBe(1);
     state = matchReducer(state, { type: "event", name: "typing", data: { sessionId: "s1" }, now: 2000 });
@@ -75,7 +113,12 @@ describe("matchReducer", () => {
 
   it("starts a fresh chat for a new match and keeps a call over a late 'waiting' answer", () => {
     let state = inCall("s1");
-    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "p1", text: "yo", sentAt: "z", from: "partner" }, now: 0 });
+    state = matchReducer(state, {
+      type: "event",
+      name: "chat",
+      data: { sessionId: "s1", id: "p1", text: "yo", sentAt: "z", from: "partner" },
+      now: 0,
+    });
     state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s2", "Cy"), livekit }, now: 0 });
     expect(state.chat).toEqual([]);
     expect(state.matchCount).toBe(2);
@@ -89,27 +132,47 @@ describe("matchReducer", () => {
     state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s7", "Di"), livekit }, now: 0 });
     state = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s7", reason: "end" }, now: 0 });
     const ended = state.phase;
-    state = matchReducer(state, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }, matchCountAtSend: sentAt });
+    state = matchReducer(state, {
+      type: "enqueued",
+      result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 },
+      matchCountAtSend: sentAt,
+    });
     expect(state.phase).toEqual(ended);
     // an answer to a request sent after that call is applied
-    state = matchReducer(state, { type: "enqueued", result: { status: "waiting", position: 2, waiting: 3, estimatedWaitMs: 0 }, matchCountAtSend: state.matchCount });
+    state = matchReducer(state, {
+      type: "enqueued",
+      result: { status: "waiting", position: 2, waiting: 3, estimatedWaitMs: 0 },
+      matchCountAtSend: state.matchCount,
+    });
     expect(state.phase).toEqual({ kind: "waiting", queue: { position: 2, waiting: 3, estimatedWaitMs: 0 } });
   });
 
   it("applies a status read only when nothing changed while it was on its way", () => {
-    let state = matchReducer(initialMatchState, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }, matchCountAtSend: 0 });
+    let state = matchReducer(initialMatchState, {
+      type: "enqueued",
+      result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 },
+      matchCountAtSend: 0,
+    });
     const sent = state.revision;
     // the server says idle (the ticket is gone): the stale queue view is corrected
     const idle = matchReducer(state, { type: "status", data: { status: "idle" }, revisionAtSend: sent, now: 0 });
     expect(idle.phase).toEqual({ kind: "idle" });
     // but a match that arrived after the read left wins over it
     state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s9", "Ed"), livekit }, now: 0 });
-    state = matchReducer(state, { type: "status", data: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }, revisionAtSend: sent, now: 0 });
+    state = matchReducer(state, {
+      type: "status",
+      data: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 },
+      revisionAtSend: sent,
+      now: 0,
+    });
     expect(state.phase).toMatchObject({ kind: "in_call", session: { id: "s9" } });
   });
 
   it("asks for a status read when a conversation it never heard start ends while it waits", () => {
-    let state = matchReducer(initialMatchState, { type: "enqueued", result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 } });
+    let state = matchReducer(initialMatchState, {
+      type: "enqueued",
+      result: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 },
+    });
     expect(state.resyncWanted).toBe(0);
     state = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "unknown", reason: "skip" }, now: 0 });
     expect(state.resyncWanted).toBe(1);
@@ -122,7 +185,12 @@ describe("matchReducer", () => {
   });
 
   it("records cooldowns and maintenance", () => {
-    let state = matchReducer(initialMatchState, { type: "event", name: "cooldown", data: { until: "2030-01-01T00:00:00.000Z" }, now: 0 });
+    let state = matchReducer(initialMatchState, {
+      type: "event",
+      name: "cooldown",
+      data: { until: "2030-01-01T00:00:00.000Z" },
+      now: 0,
+    });
     expect(state.cooldownUntil).toBe(Date.parse("2030-01-01T00:00:00.000Z"));
     state = matchReducer(state, { type: "event", name: "maintenance", data: { message: "Back soon." }, now: 0 });
     expect(state.maintenance).toBe("Back soon.");
@@ -132,7 +200,12 @@ describe("matchReducer", () => {
 describe("chat memory", () => {
   it("puts remembered lines before the ones already received, without duplicates", () => {
     let state = inCall();
-    state = matchReducer(state, { type: "event", name: "chat", data: { sessionId: "s1", id: "p2", text: "new", sentAt: "b", from: "partner" }, now: 0 });
+    state = matchReducer(state, {
+      type: "event",
+      name: "chat",
+      data: { sessionId: "s1", id: "p2", text: "new", sentAt: "b", from: "partner" },
+      now: 0,
+    });
     state = matchReducer(state, {
       type: "chat_restored",
       sessionId: "s1",

@@ -206,7 +206,10 @@ export function matchReducer(state: MatchState, action: MatchAction): MatchState
 }
 
 /** The page's own queue actions (answers of enqueue/skip, Stop, its own end). */
-function queueAction(state: MatchState, action: Extract<MatchAction, { type: "enqueued" | "stopped" | "ended_by_me" }>): MatchState {
+function queueAction(
+  state: MatchState,
+  action: Extract<MatchAction, { type: "enqueued" | "stopped" | "ended_by_me" }>,
+): MatchState {
   switch (action.type) {
     case "enqueued": {
       const result = action.result;
@@ -227,7 +230,10 @@ function queueAction(state: MatchState, action: Extract<MatchAction, { type: "en
 }
 
 /** Everything else the page does locally: tokens, chat lines, banners. */
-function localAction(state: MatchState, action: Exclude<MatchAction, { type: "event" | "status" | "enqueued" | "stopped" | "ended_by_me" }>): MatchState {
+function localAction(
+  state: MatchState,
+  action: Exclude<MatchAction, { type: "event" | "status" | "enqueued" | "stopped" | "ended_by_me" }>,
+): MatchState {
   switch (action.type) {
     case "livekit": {
       const phase = state.phase;

@@ -13,7 +13,7 @@ export function MediaToggles({ media, compact = false }: { media: LocalMedia; co
         aria-pressed={media.micOn}
         disabled={!media.audio}
         onClick={() => media.setMicOn(!media.micOn)}
-        title={media.audio ? undefined : media.audioProblem ?? "No microphone"}
+        title={media.audio ? undefined : (media.audioProblem ?? "No microphone")}
       >
         {media.micOn && media.audio ? <MicIcon /> : <MicOffIcon />}
         <span className={compact ? "visually-hidden" : undefined}>{media.micOn ? "Mic on" : "Mic off"}</span>
@@ -24,7 +24,7 @@ export function MediaToggles({ media, compact = false }: { media: LocalMedia; co
         aria-pressed={media.cameraOn}
         disabled={!media.video}
         onClick={() => media.setCameraOn(!media.cameraOn)}
-        title={media.video ? undefined : media.videoProblem ?? "No camera"}
+        title={media.video ? undefined : (media.videoProblem ?? "No camera")}
       >
         {media.cameraOn && media.video ? <CameraIcon /> : <CameraOffIcon />}
         <span className={compact ? "visually-hidden" : undefined}>{media.cameraOn ? "Camera on" : "Camera off"}</span>

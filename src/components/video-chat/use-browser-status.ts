@@ -13,7 +13,11 @@ function subscribeOnline(listener: () => void) {
 
 /** false while the browser says the network is gone (the `offline` event). */
 export function useOnline(): boolean {
-  return useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
+  return useSyncExternalStore(
+    subscribeOnline,
+    () => navigator.onLine,
+    () => true,
+  );
 }
 
 /** The current time, refreshed every `everyMs` while `active`; for countdowns and call timers. */

@@ -14,7 +14,8 @@ export function useChatMemory(sessionId: string | null, lines: ChatLine[], dispa
     if (!sessionId) return;
     try {
       const saved = JSON.parse(sessionStorage.getItem(KEY) ?? "null") as { sessionId?: string; lines?: ChatLine[] } | null;
-      if (saved?.sessionId === sessionId && Array.isArray(saved.lines)) dispatch({ type: "chat_restored", sessionId, lines: saved.lines });
+      if (saved?.sessionId === sessionId && Array.isArray(saved.lines))
+        dispatch({ type: "chat_restored", sessionId, lines: saved.lines });
     } catch {
       // Unreadable memory: start the log empty.
     }

@@ -111,5 +111,15 @@ export function useLocalMedia(enabled: boolean): LocalMedia {
   }, [audio, micOn]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { video, audio, videoProblem, audioProblem, cameraOn, micOn, setCameraOn: setCameraOnSetting, setMicOn: setMicOnSetting, retry };
+  return {
+    video,
+    audio,
+    videoProblem,
+    audioProblem,
+    cameraOn,
+    micOn,
+    setCameraOn: setCameraOnSetting,
+    setMicOn: setMicOnSetting,
+    retry,
+  };
 }

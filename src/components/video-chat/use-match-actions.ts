@@ -104,9 +104,11 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
         const wanted = latest.current.nickname.trim();
         if (wanted && wanted !== savedNickname.current) {
           const parsed = nicknameSchema.safeParse(wanted);
-          if (!parsed.success) throw new ApiError(400, "INVALID_INPUT", "A nickname can use letters, digits, spaces and _ . - (up to 24).");
+          if (!parsed.success)
+            throw new ApiError(400, "INVALID_INPUT", "A nickname can use letters, digits, spaces and _ . - (up to 24).");
           const result = await signIn("guest", { nickname: parsed.data, redirect: false });
-          if (!result?.ok) throw new ApiError(result?.status ?? 0, "RENAME_FAILED", "Couldn't change your nickname. Please try again.");
+          if (!result?.ok)
+            throw new ApiError(result?.status ?? 0, "RENAME_FAILED", "Couldn't change your nickname. Please try again.");
           savedNickname.current = parsed.data;
         }
         await enqueue();
@@ -187,14 +189,19 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
       const session = currentSession(latest.current.state.phase);
       if (!session) return "This chat has ended.";
       const tempId = `local-${++tempIds}`;
-      dispatch({ type: "chat_pending", sessionId: session.id, line: { id: tempId, text, sentAt: new Date().toISOString(), from: "me", pending: true } });
+      dispatch({
+        type: "chat_pending",
+        sessionId: session.id,
+        line: { id: tempId, text, sentAt: new Date().toISOString(), from: "me", pending: true },
+      });
       try {
         const { id, sentAt } = await api.sendChat(session.id, text);
         dispatch({ type: "chat_acked", sessionId: session.id, tempId, id, sentAt });
         return null;
       } catch (error) {
         dispatch({ type: "chat_failed", sessionId: session.id, tempId });
-        if (isApiError(error, "FORBIDDEN") || isApiError(error, "NOT_IN_SESSION")) return "This chat has ended, so the message wasn't sent.";
+        if (isApiError(error, "FORBIDDEN") || isApiError(error, "NOT_IN_SESSION"))
+          return "This chat has ended, so the message wasn't sent.";
         return explain(error) ?? "The message wasn't sent.";
       }
     },
@@ -209,7 +216,21 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
   const cancelWait = stop;
 
   return useMemo(
-    () => ({ busy, problem, clearProblem: () => setProblem(null), start, next, stop, cancelWait, block, panic, report, sendChat, typing, resync }),
+    () => ({
+      busy,
+      problem,
+      clearProblem: () => setProblem(null),
+      start,
+      next,
+      stop,
+      cancelWait,
+      block,
+      panic,
+      report,
+      sendChat,
+      typing,
+      resync,
+    }),
     [busy, problem, start, next, stop, cancelWait, block, panic, report, sendChat, typing, resync],
   );
 }

@@ -13,7 +13,9 @@ function sanitize(raw: unknown): Preferences {
     mood: MOODS.includes(value.mood as never) ? (value.mood as Preferences["mood"]) : DEFAULT_PREFERENCES.mood,
     mode: MATCH_MODES.includes(value.mode as never) ? (value.mode as Preferences["mode"]) : DEFAULT_PREFERENCES.mode,
     interests: Array.isArray(value.interests)
-      ? value.interests.filter((i): i is string => typeof i === "string" && i.length > 0 && i.length <= 32).slice(0, MAX_INTERESTS)
+      ? value.interests
+          .filter((i): i is string => typeof i === "string" && i.length > 0 && i.length <= 32)
+          .slice(0, MAX_INTERESTS)
       : [],
   };
 }

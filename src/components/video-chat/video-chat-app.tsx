@@ -77,7 +77,10 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
   }, [state.resyncWanted, resync]);
 
   const { phase } = state;
-  const now = useNow(phase.kind === "waiting" || (state.cooldownUntil ?? 0) > Date.now() || state.partnerTypingUntil > Date.now(), 500);
+  const now = useNow(
+    phase.kind === "waiting" || (state.cooldownUntil ?? 0) > Date.now() || state.partnerTypingUntil > Date.now(),
+    500,
+  );
   const cooldownLeftMs = state.cooldownUntil ? Math.max(0, state.cooldownUntil - now) : 0;
 
   useSounds(state.matchCount, state.incomingCount, muted);
@@ -157,7 +160,13 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
   } else if (phase.kind === "waiting") {
     body = (
       <>
-        <QueuePanel queue={phase.queue} waitedMs={waitedMs} camera={media.cameraOn ? media.video : null} onCancel={actions.cancelWait} cancelling={actions.busy} />
+        <QueuePanel
+          queue={phase.queue}
+          waitedMs={waitedMs}
+          camera={media.cameraOn ? media.video : null}
+          onCancel={actions.cancelWait}
+          cancelling={actions.busy}
+        />
         {actions.problem && (
           <p className="notice notice--error centered" role="alert">
             {actions.problem}
@@ -206,17 +215,19 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
     <Shell nickname={nickname} stream={stream} online={online} muted={muted} onMuted={setMuted}>
       <Notices online={online} stream={stream} maintenance={state.maintenance} cooldownLeftMs={cooldownLeftMs} />
       {reflection.prompt && phase.kind !== "in_call" && (
-        <ReflectionCard key={reflection.prompt.sessionId} prompt={reflection.prompt} onDone={reflection.dismiss} onFriends={onFriends} />
+        <ReflectionCard
+          key={reflection.prompt.sessionId}
+          prompt={reflection.prompt}
+          onDone={reflection.dismiss}
+          onFriends={onFriends}
+        />
       )}
       {body}
     </Shell>
   );
 }
 
-function Shell({
-  children,
-  ...header
-}: { children: React.ReactNode } & React.ComponentProps<typeof AppHeader>) {
+function Shell({ children, ...header }: { children: React.ReactNode } & React.ComponentProps<typeof AppHeader>) {
   return (
     <div className="app">
       <AppHeader {...header} />

@@ -11,7 +11,11 @@ import { noteConfirmedReport, trustSummary } from "../trust/ledger";
 /** The moderator's queue: open reports, most severe first, with the conversation's last lines. */
 export async function openReports(deps: AppServices) {
   const rows = await listOpenReports(deps.db);
-  const trust = new Map(await Promise.all([...new Set(rows.map((r) => r.report.reported))].map(async (id) => [id, await trustSummary(deps, id)] as const)));
+  const trust = new Map(
+    await Promise.all(
+      [...new Set(rows.map((r) => r.report.reported))].map(async (id) => [id, await trustSummary(deps, id)] as const),
+    ),
+  );
   return rows.map(({ report, reportedNickname, reportedBannedUntil, priorReports }) => ({
     id: report.id,
     reason: report.reason,
@@ -19,7 +23,13 @@ export async function openReports(deps: AppServices) {
     details: report.details,
     sessionId: report.sessionId,
     reporter: report.reporter,
-    reported: { id: report.reported, nickname: reportedNickname, bannedUntil: reportedBannedUntil?.toISOString() ?? null, reportsAgainst: priorReports, trust: trust.get(report.reported)! },
+    reported: {
+      id: report.reported,
+      nickname: reportedNickname,
+      bannedUntil: reportedBannedUntil?.toISOString() ?? null,
+      reportsAgainst: priorReports,
+      trust: trust.get(report.reported)!,
+    },
     chat: report.chatContext,
     createdAt: report.createdAt.toISOString(),
   }));

@@ -15,7 +15,10 @@ export interface AdminStats {
 }
 
 export async function adminStats(deps: AppServices): Promise<AdminStats> {
-  const [stats, matchesLastHour] = await Promise.all([deps.store.stats(), matchesSince(deps.db, new Date(deps.now() - 3_600_000))]);
+  const [stats, matchesLastHour] = await Promise.all([
+    deps.store.stats(),
+    matchesSince(deps.db, new Date(deps.now() - 3_600_000)),
+  ]);
   return {
     waiting: stats.waiting,
     queueByMood: stats.byMood,

@@ -29,7 +29,14 @@ interface BanState {
 
 const holder = globalThis as unknown as { __mmBans?: BanState };
 function state(): BanState {
-  holder.__mmBans ??= { epoch: undefined, checkedAt: -Infinity, banned: new Map(), refreshing: null, streams: new Map(), timer: null };
+  holder.__mmBans ??= {
+    epoch: undefined,
+    checkedAt: -Infinity,
+    banned: new Map(),
+    refreshing: null,
+    streams: new Map(),
+    timer: null,
+  };
   return holder.__mmBans;
 }
 
@@ -87,7 +94,10 @@ async function load(deps: Deps, s: BanState): Promise<void> {
     s.checkedAt = Date.now();
   } catch (err) {
     s.checkedAt = Date.now(); // retry after CHECK_MS, not on every request
-    deps.log.warn({ err: err instanceof Error ? { name: err.name, code: (err as { code?: unknown }).code } : String(err) }, "could not refresh the ban list");
+    deps.log.warn(
+      { err: err instanceof Error ? { name: err.name, code: (err as { code?: unknown }).code } : String(err) },
+      "could not refresh the ban list",
+    );
     return;
   }
   const now = deps.now();

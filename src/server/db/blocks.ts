@@ -8,7 +8,10 @@ export async function recordBlock(
   db: Database,
   b: { blocker: string; blocked: string; source: "block" | "report"; sessionId: string | null },
 ): Promise<void> {
-  await db.insert(blocks).values(b).onConflictDoNothing({ target: [blocks.blocker, blocks.blocked] });
+  await db
+    .insert(blocks)
+    .values(b)
+    .onConflictDoNothing({ target: [blocks.blocker, blocks.blocked] });
 }
 
 /** Everyone this user must never be matched with, in either direction. */

@@ -30,14 +30,21 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
  * does not answer at all; `connectionTimeoutMillis` bounds the wait for a connection or a free
  * pool slot; an idle-in-transaction session is ended so it cannot hold locks for ever.
  */
-export async function openPostgres(url: string, opts: { migrate?: boolean; max?: number; queryTimeoutMs?: number } = {}): Promise<DatabaseHandle> {
+export async function openPostgres(
+  url: string,
+  opts: { migrate?: boolean; max?: number; queryTimeoutMs?: number } = {},
+): Promise<DatabaseHandle> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   // 0: no query bound (migrations, which may legitimately run long)
   const queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const bounds =
     queryTimeoutMs > 0
-      ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + 1_000, idle_in_transaction_session_timeout: Math.max(10_000, queryTimeoutMs * 2) }
+      ? {
+          statement_timeout: queryTimeoutMs,
+          query_timeout: queryTimeoutMs + 1_000,
+          idle_in_transaction_session_timeout: Math.max(10_000, queryTimeoutMs * 2),
+        }
       : {};
   const pool = new Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000, ...bounds });
   // An idle client's error must not crash the process; the next query reports it.

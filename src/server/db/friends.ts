@@ -48,7 +48,13 @@ export interface FriendRow {
 export async function listFriends(db: Database, userId: string): Promise<FriendRow[]> {
   const friendId = sql<string>`case when ${friendships.userLow} = ${userId} then ${friendships.userHigh} else ${friendships.userLow} end`;
   return db
-    .select({ friendshipId: friendships.id, userId: users.id, nickname: users.nickname, avatar: users.avatar, since: friendships.createdAt })
+    .select({
+      friendshipId: friendships.id,
+      userId: users.id,
+      nickname: users.nickname,
+      avatar: users.avatar,
+      since: friendships.createdAt,
+    })
     .from(friendships)
     .innerJoin(users, eq(users.id, friendId))
     .where(or(eq(friendships.userLow, userId), eq(friendships.userHigh, userId)))

@@ -7,7 +7,9 @@ import { interestCounts } from "./schema";
 export async function countInterests(db: Database, interests: string[] | [string, number][], at = new Date()): Promise<void> {
   if (interests.length === 0) return;
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
-  const rows = interests.map((entry) => (typeof entry === "string" ? { interest: entry, count: 1 } : { interest: entry[0], count: entry[1] }));
+  const rows = interests.map((entry) =>
+    typeof entry === "string" ? { interest: entry, count: 1 } : { interest: entry[0], count: entry[1] },
+  );
   await db
     .insert(interestCounts)
     .values(rows.map((r) => ({ hour, ...r })))
@@ -17,7 +19,11 @@ export async function countInterests(db: Database, interests: string[] | [string
     });
 }
 
-export async function popularInterests(db: Database, limit = 20, now = new Date()): Promise<{ interest: string; count: number }[]> {
+export async function popularInterests(
+  db: Database,
+  limit = 20,
+  now = new Date(),
+): Promise<{ interest: string; count: number }[]> {
   const since = new Date(now.getTime() - 24 * 3_600_000);
   const total = sql<number>`sum(${interestCounts.count})::int`;
   return db

@@ -8,7 +8,15 @@ export type ReportRow = typeof reports.$inferSelect;
 
 export async function insertReport(
   db: Database,
-  r: { reporter: string; reported: string; sessionId: string; reason: string; details: string | null; severity: string; chatContext: ChatLine[] },
+  r: {
+    reporter: string;
+    reported: string;
+    sessionId: string;
+    reason: string;
+    details: string | null;
+    severity: string;
+    chatContext: ChatLine[];
+  },
 ): Promise<{ id: string } | null> {
   const rows = await db
     .insert(reports)
@@ -41,7 +49,12 @@ export async function findReport(db: Database, id: string): Promise<ReportRow | 
   return row;
 }
 
-export async function resolveReport(db: Database, id: string, status: "dismissed" | "actioned", resolution: string): Promise<boolean> {
+export async function resolveReport(
+  db: Database,
+  id: string,
+  status: "dismissed" | "actioned",
+  resolution: string,
+): Promise<boolean> {
   const rows = await db
     .update(reports)
     .set({ status, resolution, resolvedAt: new Date() })

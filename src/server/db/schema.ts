@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 /** The durable record (instructions/architecture.md). Live state is in the matching store; this is history. */
 
@@ -19,11 +31,18 @@ export const matchSessions = pgTable(
   "match_sessions",
   {
     id: text("id").primaryKey(),
-    userA: text("user_a").notNull().references(() => users.id),
-    userB: text("user_b").notNull().references(() => users.id),
+    userA: text("user_a")
+      .notNull()
+      .references(() => users.id),
+    userB: text("user_b")
+      .notNull()
+      .references(() => users.id),
     roomName: text("room_name").notNull(),
     mood: text("mood").notNull(),
-    commonInterests: jsonb("common_interests").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    commonInterests: jsonb("common_interests")
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     score: integer("score").notNull().default(0),
     createdAt: createdAt(),
     activeAt: timestamp("active_at", { withTimezone: true, mode: "date" }),
@@ -34,15 +53,21 @@ export const matchSessions = pgTable(
   (t) => [
     index("match_sessions_user_a_created_idx").on(t.userA, t.createdAt),
     index("match_sessions_user_b_created_idx").on(t.userB, t.createdAt),
-    index("match_sessions_open_idx").on(t.createdAt).where(sql`${t.endedAt} is null`),
+    index("match_sessions_open_idx")
+      .on(t.createdAt)
+      .where(sql`${t.endedAt} is null`),
   ],
 );
 
 export const blocks = pgTable(
   "blocks",
   {
-    blocker: text("blocker").notNull().references(() => users.id),
-    blocked: text("blocked").notNull().references(() => users.id),
+    blocker: text("blocker")
+      .notNull()
+      .references(() => users.id),
+    blocked: text("blocked")
+      .notNull()
+      .references(() => users.id),
     source: text("source").notNull(), // "block" | "report"
     sessionId: text("session_id"),
     createdAt: createdAt(),
@@ -60,14 +85,21 @@ export const reports = pgTable(
   "reports",
   {
     id: text("id").primaryKey(),
-    reporter: text("reporter").notNull().references(() => users.id),
-    reported: text("reported").notNull().references(() => users.id),
+    reporter: text("reporter")
+      .notNull()
+      .references(() => users.id),
+    reported: text("reported")
+      .notNull()
+      .references(() => users.id),
     sessionId: text("session_id").notNull(),
     reason: text("reason").notNull(),
     details: text("details"),
     severity: text("severity").notNull(),
     status: text("status").notNull().default("open"), // open | dismissed | actioned
-    chatContext: jsonb("chat_context").$type<ChatLine[]>().notNull().default(sql`'[]'::jsonb`),
+    chatContext: jsonb("chat_context")
+      .$type<ChatLine[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     createdAt: createdAt(),
     resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "date" }),
     resolution: text("resolution"),
@@ -83,12 +115,21 @@ export const meetReflections = pgTable(
   "meet_reflections",
   {
     id: text("id").primaryKey(),
-    sessionId: text("session_id").notNull().references(() => matchSessions.id),
-    rater: text("rater").notNull().references(() => users.id),
-    rated: text("rated").notNull().references(() => users.id),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => matchSessions.id),
+    rater: text("rater")
+      .notNull()
+      .references(() => users.id),
+    rated: text("rated")
+      .notNull()
+      .references(() => users.id),
     vibe: smallint("vibe").notNull(),
     outcome: text("outcome").notNull(), // again | maybe | pass
-    tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    tags: jsonb("tags")
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [
@@ -108,9 +149,15 @@ export const friendships = pgTable(
   "friendships",
   {
     id: text("id").primaryKey(),
-    userLow: text("user_low").notNull().references(() => users.id),
-    userHigh: text("user_high").notNull().references(() => users.id),
-    originSessionId: text("origin_session_id").notNull().references(() => matchSessions.id),
+    userLow: text("user_low")
+      .notNull()
+      .references(() => users.id),
+    userHigh: text("user_high")
+      .notNull()
+      .references(() => users.id),
+    originSessionId: text("origin_session_id")
+      .notNull()
+      .references(() => matchSessions.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -129,7 +176,9 @@ export const trustScoreEvents = pgTable(
   "trust_score_events",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
     delta: doublePrecision("delta").notNull(),
     source: text("source").notNull(), // reflection | report_confirmed | cooldown_penalty | manual_review
     sourceRef: text("source_ref").notNull(),
@@ -141,13 +190,18 @@ export const trustScoreEvents = pgTable(
     uniqueIndex("trust_score_events_once_idx").on(t.userId, t.source, t.sourceRef),
     index("trust_score_events_user_idx").on(t.userId, t.createdAt),
     index("trust_score_events_rater_idx").on(t.rater, t.createdAt),
-    check("trust_score_events_source_check", sql`${t.source} in ('reflection', 'report_confirmed', 'cooldown_penalty', 'manual_review')`),
+    check(
+      "trust_score_events_source_check",
+      sql`${t.source} in ('reflection', 'report_confirmed', 'cooldown_penalty', 'manual_review')`,
+    ),
   ],
 );
 
 /** The current score, the sum of the ledger, and its parts by source. */
 export const trustScores = pgTable("trust_scores", {
-  userId: text("user_id").primaryKey().references(() => users.id),
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
   score: doublePrecision("score").notNull().default(0),
   reflections: doublePrecision("reflections").notNull().default(0),
   moderation: doublePrecision("moderation").notNull().default(0),
@@ -167,4 +221,14 @@ export const interestCounts = pgTable(
   (t) => [primaryKey({ columns: [t.hour, t.interest] })],
 );
 
-export const schema = { users, matchSessions, blocks, reports, meetReflections, friendships, trustScoreEvents, trustScores, interestCounts };
+export const schema = {
+  users,
+  matchSessions,
+  blocks,
+  reports,
+  meetReflections,
+  friendships,
+  trustScoreEvents,
+  trustScores,
+  interestCounts,
+};

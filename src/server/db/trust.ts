@@ -29,18 +29,33 @@ export async function recordTrustEvent(db: Database, e: TrustEvent): Promise<num
       const [earlier] = await tx
         .select({ id: trustScoreEvents.id })
         .from(trustScoreEvents)
-        .where(and(eq(trustScoreEvents.userId, e.userId), eq(trustScoreEvents.rater, e.rater), eq(trustScoreEvents.source, e.source)))
+        .where(
+          and(eq(trustScoreEvents.userId, e.userId), eq(trustScoreEvents.rater, e.rater), eq(trustScoreEvents.source, e.source)),
+        )
         .limit(1);
       if (earlier) return null;
       const [used] = await tx
         .select({ total: sql<number>`coalesce(sum(abs(${trustScoreEvents.delta})), 0)::float8` })
         .from(trustScoreEvents)
-        .where(and(eq(trustScoreEvents.rater, e.rater), gt(trustScoreEvents.createdAt, new Date(e.at.getTime() - RATER_CAP_WINDOW_MS))));
+        .where(
+          and(
+            eq(trustScoreEvents.rater, e.rater),
+            gt(trustScoreEvents.createdAt, new Date(e.at.getTime() - RATER_CAP_WINDOW_MS)),
+          ),
+        );
       delta = cappedDelta(delta, Number(used?.total ?? 0));
     }
     const inserted = await tx
       .insert(trustScoreEvents)
-      .values({ id: randomUUID(), userId: e.userId, delta, source: e.source, sourceRef: e.sourceRef, rater: e.rater ?? null, createdAt: e.at })
+      .values({
+        id: randomUUID(),
+        userId: e.userId,
+        delta,
+        source: e.source,
+        sourceRef: e.sourceRef,
+        rater: e.rater ?? null,
+        createdAt: e.at,
+      })
       .onConflictDoNothing({ target: [trustScoreEvents.userId, trustScoreEvents.source, trustScoreEvents.sourceRef] })
       .returning({ id: trustScoreEvents.id });
     if (inserted.length === 0) return null;
@@ -67,7 +82,12 @@ export async function trustScoreOf(db: Database, userId: string): Promise<TrustS
 /** The newest ledger rows of a person, for the moderator console. */
 export async function trustLedgerOf(db: Database, userId: string, limit = 20) {
   return db
-    .select({ delta: trustScoreEvents.delta, source: trustScoreEvents.source, sourceRef: trustScoreEvents.sourceRef, createdAt: trustScoreEvents.createdAt })
+    .select({
+      delta: trustScoreEvents.delta,
+      source: trustScoreEvents.source,
+      sourceRef: trustScoreEvents.sourceRef,
+      createdAt: trustScoreEvents.createdAt,
+    })
     .from(trustScoreEvents)
     .where(eq(trustScoreEvents.userId, userId))
     .orderBy(desc(trustScoreEvents.createdAt))

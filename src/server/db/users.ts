@@ -27,7 +27,11 @@ export async function findUser(db: Database, id: string): Promise<UserRow | unde
 }
 
 export async function renameUser(db: Database, id: string, nickname: string): Promise<UserRow | undefined> {
-  const [row] = await db.update(users).set({ nickname, lastSeenAt: sql`now()` }).where(eq(users.id, id)).returning();
+  const [row] = await db
+    .update(users)
+    .set({ nickname, lastSeenAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning();
   return row;
 }
 

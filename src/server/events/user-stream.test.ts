@@ -12,7 +12,10 @@ const IDLE: ServerEvents["state"] = { status: "idle" };
 type Stage = "beforeLastId" | "inSnapshot" | "beforeReplay" | "afterReplay";
 type Publish = { [N in ServerEventName]: [N, ServerEvents[N]] }[ServerEventName];
 
-const chat = (n: number): ["chat", ServerEvents["chat"]] => ["chat", { sessionId: "s1", id: `m${n}`, text: `hello ${n}`, sentAt: "2025-01-01T00:00:00.000Z", from: "partner" }];
+const chat = (n: number): ["chat", ServerEvents["chat"]] => [
+  "chat",
+  { sessionId: "s1", id: `m${n}`, text: `hello ${n}`, sentAt: "2025-01-01T00:00:00.000Z", from: "partner" },
+];
 const SAMPLES: Publish[] = [
   ["queue", { position: 1, waiting: 3, estimatedWaitMs: 1000 }],
   ["typing", { sessionId: "s1" }],
@@ -39,14 +42,24 @@ function hookedBus(inner: EventBus, hooks: Partial<Record<Stage, () => Promise<v
   };
 }
 
-function open(bus: EventBus, opts: { lastEventId?: number; signal?: AbortSignal; snapshot?: () => Promise<ServerEvents["state"]> } = {}) {
+function open(
+  bus: EventBus,
+  opts: { lastEventId?: number; signal?: AbortSignal; snapshot?: () => Promise<ServerEvents["state"]> } = {},
+) {
   let markOpened!: () => void;
   const opened = new Promise<void>((resolve) => (markOpened = resolve));
   const onOpen = vi.fn(() => markOpened());
   const onClose = vi.fn();
   const headers: Record<string, string> = opts.lastEventId === undefined ? {} : { "last-event-id": String(opts.lastEventId) };
   const request = new Request("http://localhost/api/matching/events", { headers, signal: opts.signal });
-  const response = openUserEventStream({ request, bus, userId: USER, snapshot: opts.snapshot ?? (async () => IDLE), onOpen, onClose });
+  const response = openUserEventStream({
+    request,
+    bus,
+    userId: USER,
+    snapshot: opts.snapshot ?? (async () => IDLE),
+    onOpen,
+    onClose,
+  });
   return { reader: new SseReader(response), onOpen, onClose, opened };
 }
 
@@ -65,7 +78,9 @@ describe("openUserEventStream", () => {
     const bus = createMemoryEventBus();
     await bus.publish(USER, "queue", { position: 2, waiting: 2, estimatedWaitMs: 0 });
     await bus.publish(USER, ...chat(1));
-    const { reader, onOpen } = open(bus, { snapshot: async () => ({ status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }) });
+    const { reader, onOpen } = open(bus, {
+      snapshot: async () => ({ status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 }),
+    });
     const [state] = await reader.events(1);
     expect(state).toEqual({ id: "2", event: "state", data: { status: "waiting", position: 1, waiting: 1, estimatedWaitMs: 0 } });
     await vi.waitFor(() => expect(onOpen).toHaveBeenCalledTimes(1));
@@ -76,7 +91,15 @@ describe("openUserEventStream", () => {
 
   it("replays missed notices after Last-Event-ID, but not what state supersedes", async () => {
     const bus = createMemoryEventBus();
-    await bus.publish(USER, "matched", { session: { id: "s1", roomName: "mm_s1", createdAt: "x", partner: { nickname: "a", avatar: null, mood: "chill", commonInterests: [] } }, livekit: { url: "ws://x", token: "t" } }); // 1
+    await bus.publish(USER, "matched", {
+      session: {
+        id: "s1",
+        roomName: "mm_s1",
+        createdAt: "x",
+        partner: { nickname: "a", avatar: null, mood: "chill", commonInterests: [] },
+      },
+      livekit: { url: "ws://x", token: "t" },
+    }); // 1
     await bus.publish(USER, ...chat(1)); // 2 (seen)
     await bus.publish(USER, ...chat(2)); // 3
     await bus.publish(USER, "typing", { sessionId: "s1" }); // 4
@@ -126,7 +149,14 @@ describe("openUserEventStream", () => {
       let markOpened!: () => void;
       const opened = new Promise<void>((resolve) => (markOpened = resolve));
       const request = new Request("http://localhost/e", { signal: controller.signal });
-      openUserEventStream({ request, bus, userId: USER, snapshot: async () => IDLE, onOpen: markOpened, heartbeat: { intervalMs: 20_000, run } });
+      openUserEventStream({
+        request,
+        bus,
+        userId: USER,
+        snapshot: async () => IDLE,
+        onOpen: markOpened,
+        heartbeat: { intervalMs: 20_000, run },
+      });
       await opened;
       await vi.advanceTimersByTimeAsync(40_000);
       expect(run).toHaveBeenCalledTimes(2);
@@ -167,7 +197,12 @@ describe("openUserEventStream", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(publishArb, { maxLength: 6 }),
-        fc.record(Object.fromEntries(stages.map((s) => [s, fc.array(publishArb, { maxLength: 3 })])) as Record<Stage, fc.Arbitrary<Publish[]>>),
+        fc.record(
+          Object.fromEntries(stages.map((s) => [s, fc.array(publishArb, { maxLength: 3 })])) as Record<
+            Stage,
+            fc.Arbitrary<Publish[]>
+          >,
+        ),
         fc.option(fc.nat({ max: 8 }), { nil: undefined }),
         async (before, during, lastEventId) => {
           const inner = createMemoryEventBus();

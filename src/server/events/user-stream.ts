@@ -109,9 +109,7 @@ export function openUserEventStream(options: UserEventStreamOptions): Response {
       const heartbeat = options.heartbeat;
       if (heartbeat && !sink.closed) {
         const timer = setInterval(() => {
-          Promise.resolve()
-            .then(heartbeat.run)
-            .catch(onError);
+          Promise.resolve().then(heartbeat.run).catch(onError);
         }, heartbeat.intervalMs);
         sink.onClose(() => clearInterval(timer));
       }

@@ -18,7 +18,10 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 
 describe("readJsonBody", () => {
   it("parses and normalises valid input", async () => {
-    const body = await readJsonBody(post(JSON.stringify({ mood: "chill", interests: ["Music", "music", " Go "] })), enqueueInputSchema);
+    const body = await readJsonBody(
+      post(JSON.stringify({ mood: "chill", interests: ["Music", "music", " Go "] })),
+      enqueueInputSchema,
+    );
     expect(body).toEqual({ mood: "chill", interests: ["music", "go"] });
   });
 
@@ -43,7 +46,9 @@ describe("readJsonBody", () => {
   });
 
   it("rejects a non-JSON content type with 415", async () => {
-    const err = await failure(readJsonBody(post("mood=chill", { "content-type": "application/x-www-form-urlencoded" }), enqueueInputSchema));
+    const err = await failure(
+      readJsonBody(post("mood=chill", { "content-type": "application/x-www-form-urlencoded" }), enqueueInputSchema),
+    );
     expect([err.status, err.code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
   });
 
@@ -56,7 +61,12 @@ describe("readJsonBody", () => {
         c.close();
       },
     });
-    const chunked = new Request("http://app.test/x", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    const chunked = new Request("http://app.test/x", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
     expect((await failure(readJsonBody(chunked, enqueueInputSchema))).code).toBe("PAYLOAD_TOO_LARGE");
   });
 });

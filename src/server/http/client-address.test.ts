@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { clientAddressFrom, SHARED_BUCKET, UNTRUSTED_BUCKET } from "./client-address";
 
-const h = (xff?: string, extra: Record<string, string> = {}) => new Headers({ ...(xff !== undefined ? { "x-forwarded-for": xff } : {}), ...extra });
+const h = (xff?: string, extra: Record<string, string> = {}) =>
+  new Headers({ ...(xff !== undefined ? { "x-forwarded-for": xff } : {}), ...extra });
 
 describe("clientAddressFrom", () => {
   it("with no trusted proxy ignores every forwarding header: one shared bucket", () => {

@@ -7,7 +7,8 @@ import { LivekitUnavailableError } from "../livekit/errors";
 import { causeChain, DependencyUnavailableError, isDependencyFailure } from "./dependency-errors";
 
 const sqlState = (code: string, message = "x") => Object.assign(new DatabaseError(message, 0, "error"), { code });
-const wrapped = (cause: unknown, params: unknown[] = ["hello"]) => new DrizzleQueryError('insert into "chat" values ($1)', params, cause as Error);
+const wrapped = (cause: unknown, params: unknown[] = ["hello"]) =>
+  new DrizzleQueryError('insert into "chat" values ($1)', params, cause as Error);
 const errno = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code });
 
 describe("isDependencyFailure", () => {
@@ -41,7 +42,9 @@ describe("isDependencyFailure", () => {
     expect(isDependencyFailure(new Error("Connection is closed."))).toBe(true);
     expect(isDependencyFailure(new Error("Command timed out"))).toBe(true);
     expect(isDependencyFailure(new ReplyError("LOADING Redis is loading the dataset in memory"))).toBe(true);
-    expect(isDependencyFailure(new ReplyError("ERR user_script:1: Script attempted to access nonexistent global variable"))).toBe(false);
+    expect(isDependencyFailure(new ReplyError("ERR user_script:1: Script attempted to access nonexistent global variable"))).toBe(
+      false,
+    );
   });
 
   it("knows this app's own: LiveKit unavailable and DependencyUnavailableError, also as a cause", () => {

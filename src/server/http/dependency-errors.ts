@@ -69,7 +69,16 @@ const IOREDIS_CLASSES = new Set(["MaxRetriesPerRequestError", "AbortError", "Clu
  * Redis replies that mean the server cannot serve now (loading, busy script, read-only replica,
  * out of memory, cluster down), by the reply's error code (its first word).
  */
-const REDIS_UNAVAILABLE_REPLIES = new Set(["LOADING", "BUSY", "MASTERDOWN", "READONLY", "OOM", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS"]);
+const REDIS_UNAVAILABLE_REPLIES = new Set([
+  "LOADING",
+  "BUSY",
+  "MASTERDOWN",
+  "READONLY",
+  "OOM",
+  "TRYAGAIN",
+  "CLUSTERDOWN",
+  "NOREPLICAS",
+]);
 
 /** Every error on the `.cause` chain (and AggregateError members), each once, at most 16. */
 export function causeChain(error: unknown): unknown[] {

@@ -63,7 +63,9 @@ describe("route()", () => {
   });
 
   it("maps a dependency failure wrapped by drizzle (the pg error on .cause) to 503 UNAVAILABLE with the error shape", async () => {
-    const shutdown = Object.assign(new DatabaseError("terminating connection due to administrator command", 0, "error"), { code: "57P01" });
+    const shutdown = Object.assign(new DatabaseError("terminating connection due to administrator command", 0, "error"), {
+      code: "57P01",
+    });
     const down = route({ auth: "public" }, async () => {
       throw new DrizzleQueryError("select 1", [], shutdown);
     });
@@ -84,7 +86,9 @@ describe("route()", () => {
 
   it("refuses cross-site mutations before reading the body", async () => {
     const mutate = route({ auth: "public", body: emptyInputSchema }, async () => ({ ok: true }));
-    const res = await mutate(new Request(url, { method: "POST", headers: { origin: "https://evil.example", host: "localhost:3000" }, body: "{}" }));
+    const res = await mutate(
+      new Request(url, { method: "POST", headers: { origin: "https://evil.example", host: "localhost:3000" }, body: "{}" }),
+    );
     expect(res.status).toBe(403);
   });
 

@@ -1,7 +1,9 @@
 import "server-only";
 import { assertTtl, type KeyValueStore } from "./kv";
 
-type Entry = { kind: "string"; value: string; expiresAt: number | null } | { kind: "hash"; fields: Map<string, string>; expiresAt: number | null };
+type Entry =
+  | { kind: "string"; value: string; expiresAt: number | null }
+  | { kind: "hash"; fields: Map<string, string>; expiresAt: number | null };
 
 export interface MemoryKeyValueOptions {
   /** Clock for TTLs (tests inject one). */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { configureRoomPrefix, isSessionRoom, ROOM_PREFIX_PATTERN, roomNameForSession, roomPrefixFromNamespace, sessionIdFromRoomName } from "./room-names";
+import {
+  configureRoomPrefix,
+  isSessionRoom,
+  ROOM_PREFIX_PATTERN,
+  roomNameForSession,
+  roomPrefixFromNamespace,
+  sessionIdFromRoomName,
+} from "./room-names";
 
 describe("room names", () => {
   it("round-trips a session id through mm_<id>", () => {

@@ -33,7 +33,8 @@ describe("createWebhookVerifier", () => {
   });
 
   it("accepts the body the real SDK test uses (camelCase JSON, int64 as strings)", async () => {
-    const body = '{"event":"room_finished","id":"EV_x","createdAt":"1628545903","room":{"sid":"RM_1","name":"lobby","creationTime":"1628545903"}}';
+    const body =
+      '{"event":"room_finished","id":"EV_x","createdAt":"1628545903","room":{"sid":"RM_1","name":"lobby","creationTime":"1628545903"}}';
     const event = await verifier.verify(body, await signWebhook(body, credentials));
     expect(event).toMatchObject({ event: "room_finished", roomName: "lobby", sessionId: null, createdAt: 1_628_545_903_000 });
     expect(event.participant).toBeUndefined();
@@ -41,7 +42,9 @@ describe("createWebhookVerifier", () => {
 
   it("tolerates a Bearer prefix", async () => {
     const { body } = joined();
-    await expect(verifier.verify(body, `Bearer ${await signWebhook(body, credentials)}`)).resolves.toMatchObject({ id: "EV_joined1" });
+    await expect(verifier.verify(body, `Bearer ${await signWebhook(body, credentials)}`)).resolves.toMatchObject({
+      id: "EV_joined1",
+    });
   });
 
   it("rejects a tampered body", async () => {
@@ -55,9 +58,9 @@ describe("createWebhookVerifier", () => {
 
   it("rejects a body signed with another secret or key", async () => {
     const { body } = joined();
-    await expect(verifier.verify(body, await signWebhook(body, { ...credentials, apiSecret: "wrong-secret" }))).rejects.toBeInstanceOf(
-      WebhookSignatureError,
-    );
+    await expect(
+      verifier.verify(body, await signWebhook(body, { ...credentials, apiSecret: "wrong-secret" })),
+    ).rejects.toBeInstanceOf(WebhookSignatureError);
     await expect(verifier.verify(body, await signWebhook(body, { ...credentials, apiKey: "APIother" }))).rejects.toBeInstanceOf(
       WebhookSignatureError,
     );

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { clearCooldownLevel, cooldownUntil, countSkip, endCountsAsSkip, escalateCooldown, resetsCooldownLevel, SELF_END_REASONS } from "./cooldown";
+import {
+  clearCooldownLevel,
+  cooldownUntil,
+  countSkip,
+  endCountsAsSkip,
+  escalateCooldown,
+  resetsCooldownLevel,
+  SELF_END_REASONS,
+} from "./cooldown";
 
 const config = { skipFree: 2, skipWindowMs: 1000, cooldownStepsMs: [10, 50], cooldownResetAfterMs: 60 };
 
@@ -44,7 +52,8 @@ describe("Stop then Start counts like Next", () => {
     expect(endCountsAsSkip("end", "u", session, 70, config)).toBe(false);
     expect(resetsCooldownLevel(session, 70, config)).toBe(true);
     expect(endCountsAsSkip("end", null, session, 20, config)).toBe(false);
-    for (const reason of ["report", "block", "timeout", "skip"] as const) expect(endCountsAsSkip(reason, "u", session, 20, config)).toBe(false);
+    for (const reason of ["report", "block", "timeout", "skip"] as const)
+      expect(endCountsAsSkip(reason, "u", session, 20, config)).toBe(false);
     expect(SELF_END_REASONS).toEqual(["end", "disconnect"]);
   });
 });

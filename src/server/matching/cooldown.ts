@@ -35,7 +35,11 @@ export function countSkip(
 }
 
 /** The next offence: one level up (capped at the last step), cooldown from now. */
-export function escalateCooldown(previousLevel: number, config: Pick<MatchConfig, "cooldownStepsMs">, now: number): CooldownRecord {
+export function escalateCooldown(
+  previousLevel: number,
+  config: Pick<MatchConfig, "cooldownStepsMs">,
+  now: number,
+): CooldownRecord {
   const steps = config.cooldownStepsMs;
   const level = Math.min(previousLevel + 1, steps.length);
   return { level, until: now + steps[level - 1]! };
@@ -76,5 +80,9 @@ export function endCountsAsSkip(
   endedAt: number,
   config: Pick<MatchConfig, "cooldownResetAfterMs">,
 ): boolean {
-  return endedBy !== null && (SELF_END_REASONS as readonly EndReason[]).includes(reason) && !resetsCooldownLevel(session, endedAt, config);
+  return (
+    endedBy !== null &&
+    (SELF_END_REASONS as readonly EndReason[]).includes(reason) &&
+    !resetsCooldownLevel(session, endedAt, config)
+  );
 }

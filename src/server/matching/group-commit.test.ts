@@ -18,10 +18,13 @@ describe("createGroupCommit", () => {
 
   it("splits a large turn into calls of at most maxOps", async () => {
     const sizes: number[] = [];
-    const group = createGroupCommit<number, number>(async (ops) => {
-      sizes.push(ops.length);
-      return ops.map((n) => n * 2);
-    }, { maxOps: 4, maxInFlight: 8 });
+    const group = createGroupCommit<number, number>(
+      async (ops) => {
+        sizes.push(ops.length);
+        return ops.map((n) => n * 2);
+      },
+      { maxOps: 4, maxInFlight: 8 },
+    );
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => group.run(i, 0)));
     expect(replies).toEqual(Array.from({ length: 10 }, (_, i) => i * 2));
     expect(sizes).toEqual([4, 4, 2]);
@@ -70,13 +73,15 @@ describe("createGroupCommit", () => {
   });
 });
 
-describe("createGroupCommit bounds (instructions/safety-and-operations.md \"Every dependency failure is a 503\")", () => {
+describe('createGroupCommit bounds (instructions/safety-and-operations.md "Every dependency failure is a 503")', () => {
   const never = () => new Promise<never>(() => {});
 
   it("fails an operation that got no reply within its deadline, and never sends one whose deadline passed while it waited", async () => {
     const sent: string[][] = [];
     let hang = true;
-    const group = createGroupCommit<string, string>((ops) => (sent.push(ops), hang ? never() : Promise.resolve(ops)), { deadlineMs: 30 });
+    const group = createGroupCommit<string, string>((ops) => (sent.push(ops), hang ? never() : Promise.resolve(ops)), {
+      deadlineMs: 30,
+    });
     const started = performance.now();
     const first = group.run("a", 0);
     await new Promise((r) => setImmediate(r));
@@ -96,7 +101,10 @@ describe("createGroupCommit bounds (instructions/safety-and-operations.md \"Ever
     const first = group.run(0, 0); // goes out and hangs
     await new Promise((r) => setImmediate(r));
     const queued = [1, 2, 3].map((n) => group.run(n, 0));
-    await expect(group.run(4, 0)).rejects.toMatchObject({ name: "DependencyUnavailableError", message: expect.stringMatching(/overloaded/) });
+    await expect(group.run(4, 0)).rejects.toMatchObject({
+      name: "DependencyUnavailableError",
+      message: expect.stringMatching(/overloaded/),
+    });
     await Promise.allSettled([first, ...queued]);
   });
 

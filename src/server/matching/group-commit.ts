@@ -99,7 +99,8 @@ export function createGroupCommit<Op, Reply>(
         group.map((p) => p.op),
         now,
       );
-      if (replies.length !== group.length) throw new Error(`group commit: ${replies.length} replies for ${group.length} operations`);
+      if (replies.length !== group.length)
+        throw new Error(`group commit: ${replies.length} replies for ${group.length} operations`);
       group.forEach((p, i) => settle(p, { reply: replies[i]! }));
     } catch (error) {
       group.forEach((p) => settle(p, { error }));

@@ -49,6 +49,7 @@ export async function checkRedisInvariants(redis: Redis, namespace: string): Pro
       if (cur[u] !== id) problems.push(`user ${u} of live session ${id} points at ${cur[u] ?? "nothing"}`);
     }
   });
-  for (const [u, id] of Object.entries(cur)) if (memberOf.get(u) !== id) problems.push(`pointer ${u} → ${id} has no live session`);
+  for (const [u, id] of Object.entries(cur))
+    if (memberOf.get(u) !== id) problems.push(`pointer ${u} → ${id} has no live session`);
   return problems;
 }

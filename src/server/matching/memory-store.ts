@@ -1,9 +1,26 @@
 import "server-only";
 import type { EndReason, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
-import { clearCooldownLevel, cooldownUntil, countSkip, endCountsAsSkip, escalateCooldown, resetsCooldownLevel, type CooldownRecord } from "./cooldown";
+import {
+  clearCooldownLevel,
+  cooldownUntil,
+  countSkip,
+  endCountsAsSkip,
+  escalateCooldown,
+  resetsCooldownLevel,
+  type CooldownRecord,
+} from "./cooldown";
 import { DEFAULT_REQUEUE, newSessionId, roomNameFor, WAIT_SAMPLES } from "./rules";
-import { applyWindow, fifoOrder, normalizeInterests, pairUp, pickPartner, type PairBlocked, type PartnerPick, type Waiter } from "./select";
+import {
+  applyWindow,
+  fifoOrder,
+  normalizeInterests,
+  pairUp,
+  pickPartner,
+  type PairBlocked,
+  type PartnerPick,
+  type Waiter,
+} from "./select";
 import type {
   EndedSession,
   EnqueueOutcome,
@@ -83,9 +100,13 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     getState: async (userId, now) => getState(state, userId, now),
     getSession: async (sessionId) => copyOf(state.live.get(sessionId)),
     listLiveSessions: async () => [...state.live.values()].map((s) => ({ ...s })),
-    listWaiting: async (limit) => state.queue.slice(0, Math.max(0, limit)).map((t, i) => ({ userId: t.userId, position: i + 1, waiting: state.queue.length })),
+    listWaiting: async (limit) =>
+      state.queue
+        .slice(0, Math.max(0, limit))
+        .map((t, i) => ({ userId: t.userId, position: i + 1, waiting: state.queue.length })),
     touch: async (userId, now) => touch(state, userId, now),
-    lastSeen: async (userIds) => new Map(userIds.flatMap((id) => (state.presence.has(id) ? [[id, state.presence.get(id)!]] : []))),
+    lastSeen: async (userIds) =>
+      new Map(userIds.flatMap((id) => (state.presence.has(id) ? [[id, state.presence.get(id)!]] : []))),
     expire: async (now) => expire(state, now),
     exclude: async (a, b) => exclude(state, a, b),
     prime: async (userId, data) => prime(state, userId, data),
@@ -108,7 +129,9 @@ function enqueue(state: MemoryState, userId: string, prefs: Preferences, profile
   const clean: Preferences = { ...prefs, interests: normalizeInterests(prefs.interests) };
   state.lastRequest.set(userId, { prefs: clean, profile });
   const existing = state.tickets.get(userId);
-  const seeker: Ticket = existing ? { ...existing, prefs: clean, profile } : { userId, prefs: clean, profile, since: now, seq: ++state.seq };
+  const seeker: Ticket = existing
+    ? { ...existing, prefs: clean, profile }
+    : { userId, prefs: clean, profile, since: now, seq: ++state.seq };
   const candidates = applyWindow(state.queue, state.config.window);
   const pick = pickPartner(seeker, candidates, now, state.config, pairBlocked(state, now));
   if (pick) return { kind: "matched", session: createSession(state, seeker, pick, now), created: true };
@@ -154,7 +177,13 @@ function countSkipOf(state: MemoryState, userId: string, now: number): number | 
   return next.until;
 }
 
-function endSession(state: MemoryState, sessionId: string, reason: EndReason, endedBy: string | null, callNow: number): EndedSession | null {
+function endSession(
+  state: MemoryState,
+  sessionId: string,
+  reason: EndReason,
+  endedBy: string | null,
+  callNow: number,
+): EndedSession | null {
   const s = state.live.get(sessionId);
   if (!s) return null;
   const now = monotonic(state, callNow);
@@ -200,7 +229,11 @@ function exclude(state: MemoryState, a: string, b: string): void {
   setOf(state.excluded, b).add(a);
 }
 
-function prime(state: MemoryState, userId: string, data: { excluded: string[]; recent: { userId: string; at: number }[] }): boolean {
+function prime(
+  state: MemoryState,
+  userId: string,
+  data: { excluded: string[]; recent: { userId: string; at: number }[] },
+): boolean {
   if (state.primed.has(userId)) return false;
   state.primed.add(userId);
   for (const other of data.excluded) exclude(state, userId, other);
@@ -274,7 +307,11 @@ function removeTicket(state: MemoryState, userId: string): boolean {
   if (!t) return false;
   const i = queueIndex(state, t);
   if (queue[i]?.userId === userId) queue.splice(i, 1);
-  else queue.splice(queue.findIndex((q) => q.userId === userId), 1);
+  else
+    queue.splice(
+      queue.findIndex((q) => q.userId === userId),
+      1,
+    );
   state.tickets.delete(userId);
   return true;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decodeTicket, encodeRequest, pairKey, windowEntryFrom } from "./redis-codec";
 
 /** A ticket as the enqueue script writes it: the request with `<version>,<since>` after its two digits. */
-const ticketOf = (request: string, version: number, since: number) => `${request.slice(0, 2)}${version},${since}${request.slice(2)}`;
+const ticketOf = (request: string, version: number, since: number) =>
+  `${request.slice(0, 2)}${version},${since}${request.slice(2)}`;
 
 describe("redis codec", () => {
   it("reads a ticket back without its profile (window entries) and with it (decodeTicket)", () => {
@@ -16,7 +17,11 @@ describe("redis codec", () => {
       prefs: { mood: "fire", interests: ["music", "film"], mode: "any" },
     });
     expect(decodeTicket(t)).toMatchObject({ version: "1030", profile: { nickname: "Ann", avatar: null } });
-    const none = ticketOf(encodeRequest({ mood: "random", interests: [], mode: "same_mood" }, { nickname: "B", avatar: "x" }), 7, 5);
+    const none = ticketOf(
+      encodeRequest({ mood: "random", interests: [], mode: "same_mood" }, { nickname: "B", avatar: "x" }),
+      7,
+      5,
+    );
     expect(windowEntryFrom("u2", none).prefs).toEqual({ mood: "random", interests: [], mode: "same_mood" });
   });
 

@@ -83,7 +83,26 @@ export const TICKET_PAD_FIELD = "~pad~";
  * A session's stored value: its fields joined by \x1d in this order (lua/sessions.lua writes it;
  * an end or an activation rewrites the head). Empty = not set.
  */
-export const SESSION_FIELDS = ["id", "a", "b", "c", "act", "e", "rs", "by", "am", "bm", "aw", "bw", "sc", "ci", "ap", "bp", "aq", "bq"] as const;
+export const SESSION_FIELDS = [
+  "id",
+  "a",
+  "b",
+  "c",
+  "act",
+  "e",
+  "rs",
+  "by",
+  "am",
+  "bm",
+  "aw",
+  "bw",
+  "sc",
+  "ci",
+  "ap",
+  "bp",
+  "aq",
+  "bq",
+] as const;
 const SESSION_SEP = "\x1d";
 
 /** A stored session value (or a missing one) → its set fields, or null. */

@@ -13,11 +13,33 @@ import { functionHeader, type FunctionProtocol } from "./protocol/header";
 import { primeFunction, type PrimeData } from "./protocol/prime";
 import { skipFunction } from "./protocol/skip";
 import { windowFunction } from "./protocol/window";
-import { decodeCooldown, decodeTicket, encodeRequest, endedSessionFrom, pairKey, sessionFields, sessionFrom, type WindowEntry } from "./redis-codec";
+import {
+  decodeCooldown,
+  decodeTicket,
+  encodeRequest,
+  endedSessionFrom,
+  pairKey,
+  sessionFields,
+  sessionFrom,
+  type WindowEntry,
+} from "./redis-codec";
 import { newSessionId, WAIT_SAMPLES } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
 import { createWindowSnapshot, type WindowRead, type WindowSnapshot } from "./window-snapshot";
-import type { EndedSession, EnqueueOutcome, ExpiryResult, LiveSession, MatchConfig, MatchStore, Preferences, Profile, QueueStats, SkipOptions, SkipOutcome, UserState } from "./types";
+import type {
+  EndedSession,
+  EnqueueOutcome,
+  ExpiryResult,
+  LiveSession,
+  MatchConfig,
+  MatchStore,
+  Preferences,
+  Profile,
+  QueueStats,
+  SkipOptions,
+  SkipOutcome,
+  UserState,
+} from "./types";
 
 export type { CommitResult, PairToCommit } from "./protocol/commit";
 
@@ -101,13 +123,18 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     invoke,
     batch: createGroupCommit<BatchOp, unknown>((ops, now) => invoke(batchFunction, now, ops), options.groupCommit),
     counters,
-    snapshot: createWindowSnapshot(() => readWindow({ invoke, counters }, Date.now()), config.window, options.windowMaxAgeMs ?? 5),
+    snapshot: createWindowSnapshot(
+      () => readWindow({ invoke, counters }, Date.now()),
+      config.window,
+      options.windowMaxAgeMs ?? 5,
+    ),
   };
 
   return {
     prefix,
     counters: store.counters,
-    commitPair: async (a, versionA, b, versionB, sessionId, now) => (await commitPairs(store, [{ a, versionA, b, versionB, sessionId }], now))[0]!,
+    commitPair: async (a, versionA, b, versionB, sessionId, now) =>
+      (await commitPairs(store, [{ a, versionA, b, versionB, sessionId }], now))[0]!,
     enqueue: (userId, prefs, profile, now) => enqueue(store, userId, prefs, profile, now),
     cancel: (userId) => cancel(store, userId),
     sweep: (now) => sweep(store, now),
@@ -130,7 +157,8 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     isPrimed: async (userId) => (await redis.exists(key(store, `pr:${userId}`))) === 1,
     stats: () => stats(store),
     unannounced: (before, limit) => unannounced(store, before, limit),
-    markAnnounced: async (kind, sessionId) => void (await redis.zrem(key(store, kind === "start" ? "ann:s" : "ann:e"), sessionId)),
+    markAnnounced: async (kind, sessionId) =>
+      void (await redis.zrem(key(store, kind === "start" ? "ann:s" : "ann:e"), sessionId)),
     // The client was passed in: its owner closes it.
     close: async () => {},
   };
@@ -144,7 +172,13 @@ const key = (store: RedisStore, name: string) => store.prefix + name;
 
 // ---------------------------------------------------------------- operations
 
-async function enqueue(store: RedisStore, userId: string, prefs: Preferences, profile: Profile, now: number): Promise<EnqueueOutcome> {
+async function enqueue(
+  store: RedisStore,
+  userId: string,
+  prefs: Preferences,
+  profile: Profile,
+  now: number,
+): Promise<EnqueueOutcome> {
   const { snapshot, counters } = store;
   const clean = { ...prefs, interests: normalizeInterests(prefs.interests) };
   const view = await snapshot.view();
@@ -193,7 +227,13 @@ async function skip(store: RedisStore, userId: string, now: number, options: Ski
   return outcome;
 }
 
-async function endSession(store: RedisStore, sessionId: string, reason: EndReason, endedBy: string | null, now: number): Promise<EndedSession | null> {
+async function endSession(
+  store: RedisStore,
+  sessionId: string,
+  reason: EndReason,
+  endedBy: string | null,
+  now: number,
+): Promise<EndedSession | null> {
   return decodeEndReply(await store.batch.run(endOp(sessionId, reason, endedBy), now));
 }
 
@@ -222,7 +262,13 @@ async function sweep(store: RedisStore, now: number): Promise<LiveSession[]> {
   const pairs = await sweepPairs(store, entries, now);
   const results = await commitPairs(
     store,
-    pairs.map(({ seeker, pick }) => ({ a: seeker.userId, versionA: seeker.version, b: pick.partner.userId, versionB: pick.partner.version, sessionId: newSessionId() })),
+    pairs.map(({ seeker, pick }) => ({
+      a: seeker.userId,
+      versionA: seeker.version,
+      b: pick.partner.userId,
+      versionB: pick.partner.version,
+      sessionId: newSessionId(),
+    })),
     now,
   );
   const created = results.flatMap((r) => (r.kind === "created" ? [r.session] : []));
@@ -243,7 +289,8 @@ async function sweepPairs(store: RedisStore, entries: WindowEntry[], now: number
   const barred = new Set<string>();
   const clear = new Set<string>();
   const isBarred = (a: string, b: string) => barred.has(pairKey(a, b));
-  const keyOf = ({ seeker, pick }: { seeker: WindowEntry; pick: { partner: WindowEntry } }) => pairKey(seeker.userId, pick.partner.userId);
+  const keyOf = ({ seeker, pick }: { seeker: WindowEntry; pick: { partner: WindowEntry } }) =>
+    pairKey(seeker.userId, pick.partner.userId);
   let pairs = pairUp(entries, now, config, isBarred);
   for (let round = 0; round < SWEEP_ROUNDS; round++) {
     const unknown = pairs.map(keyOf).filter((k) => !clear.has(k));
@@ -289,7 +336,13 @@ async function expire(store: RedisStore, now: number): Promise<ExpiryResult> {
 async function getState(store: RedisStore, userId: string, now: number): Promise<UserState> {
   const { redis } = store;
   const [cur, cd, ticket, rank, waiting] = await valuesOf(
-    redis.pipeline().hget(key(store, "cur"), userId).hget(key(store, "cd"), userId).hget(key(store, "tix"), userId).zrank(key(store, "q"), userId).zcard(key(store, "q")),
+    redis
+      .pipeline()
+      .hget(key(store, "cur"), userId)
+      .hget(key(store, "cd"), userId)
+      .hget(key(store, "tix"), userId)
+      .zrank(key(store, "q"), userId)
+      .zcard(key(store, "q")),
   );
   const until = cd ? decodeCooldown(String(cd)).until : 0;
   const cooldownUntil = until > now ? until : null;
@@ -299,7 +352,14 @@ async function getState(store: RedisStore, userId: string, now: number): Promise
   }
   if (rank !== null && ticket) {
     const t = decodeTicket(String(ticket));
-    return { status: "waiting", since: t.since, prefs: t.prefs, cooldownUntil, position: Number(rank) + 1, waiting: Number(waiting) };
+    return {
+      status: "waiting",
+      since: t.since,
+      prefs: t.prefs,
+      cooldownUntil,
+      position: Number(rank) + 1,
+      waiting: Number(waiting),
+    };
   }
   return { status: "idle", cooldownUntil };
 }
@@ -319,16 +379,29 @@ async function listLiveSessions(store: RedisStore): Promise<LiveSession[]> {
 
 async function listWaiting(store: RedisStore, limit: number) {
   if (limit <= 0) return [];
-  const [ids, waiting] = await valuesOf(store.redis.pipeline().zrange(key(store, "q"), 0, limit - 1).zcard(key(store, "q")));
+  const [ids, waiting] = await valuesOf(
+    store.redis
+      .pipeline()
+      .zrange(key(store, "q"), 0, limit - 1)
+      .zcard(key(store, "q")),
+  );
   return (ids as string[]).map((userId, i) => ({ userId, position: i + 1, waiting: Number(waiting) }));
 }
 
 async function stats(store: RedisStore): Promise<QueueStats> {
   const [waiting, moods, live, waits] = await valuesOf(
-    store.redis.pipeline().zcard(key(store, "q")).hgetall(key(store, "moods")).zcard(key(store, "live")).lrange(key(store, "waits"), 0, WAIT_SAMPLES - 1),
+    store.redis
+      .pipeline()
+      .zcard(key(store, "q"))
+      .hgetall(key(store, "moods"))
+      .zcard(key(store, "live"))
+      .lrange(key(store, "waits"), 0, WAIT_SAMPLES - 1),
   );
   const counts = (moods ?? {}) as Record<string, string>;
-  const byMood = Object.fromEntries(MOODS.map((m, i) => [m, Math.max(0, Number(counts[String(i)] ?? 0))])) as Record<Mood, number>;
+  const byMood = Object.fromEntries(MOODS.map((m, i) => [m, Math.max(0, Number(counts[String(i)] ?? 0))])) as Record<
+    Mood,
+    number
+  >;
   const samples = (waits as string[]).map(Number);
   const avgWaitMs = samples.length ? Math.round(samples.reduce((s, w) => s + w, 0) / samples.length) : 0;
   return { waiting: Number(waiting), byMood, liveSessions: Number(live), avgWaitMs };
@@ -410,7 +483,10 @@ export async function loadMatchLibrary(redis: Redis | Cluster): Promise<void> {
         () => undefined,
         (error: unknown) => {
           if (/already exists/i.test(String(error))) return;
-          if (/unknown command/i.test(String(error))) throw new Error("The matching store needs Redis 7.0 or newer (Redis Functions): FUNCTION LOAD is unknown to this server.");
+          if (/unknown command/i.test(String(error)))
+            throw new Error(
+              "The matching store needs Redis 7.0 or newer (Redis Functions): FUNCTION LOAD is unknown to this server.",
+            );
           throw error;
         },
       ),

@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MOODS } from "@/lib/schemas";
-import { applyWindow, moodCompatible, normalizeInterests, pairScore, pairUp, pickPartner, rankPartners, type Waiter } from "./select";
+import {
+  applyWindow,
+  moodCompatible,
+  normalizeInterests,
+  pairScore,
+  pairUp,
+  pickPartner,
+  rankPartners,
+  type Waiter,
+} from "./select";
 
 const w = (userId: string, p: Partial<Waiter["prefs"]> = {}, since = 0, seq = 0): Waiter => ({
   userId,
@@ -49,7 +58,11 @@ describe("pickPartner", () => {
     const c3 = w("c3", { mood: "fire", mode: "any", interests: ["b"] }, 3, 0);
     const c4 = w("c4", { mood: "fire", mode: "any", interests: ["b"] }, 3, 1);
     expect(pickPartner(seeker, [c1, c2], 100, cfg, never)?.partner.userId).toBe("c2");
-    expect(pickPartner(seeker, [c1, c2, c3, c4], 100, cfg, never)).toMatchObject({ partner: { userId: "c3" }, score: 1, common: ["b"] });
+    expect(pickPartner(seeker, [c1, c2, c3, c4], 100, cfg, never)).toMatchObject({
+      partner: { userId: "c3" },
+      score: 1,
+      common: ["b"],
+    });
   });
   it("never picks itself or a blocked user", () => {
     const seeker = w("s");
@@ -74,7 +87,8 @@ describe("rankPartners", () => {
       w("c4", { mood: "chill", mode: "any", interests: ["a", "b"] }, 4),
       w("c5", { mood: "fire", mode: "any", interests: ["a"] }, 5),
     ];
-    const ids = (k: number, skip = (_: Waiter) => false) => rankPartners(seeker, queue, 100, cfg, k, skip).map((p) => p.partner.userId);
+    const ids = (k: number, skip = (_: Waiter) => false) =>
+      rankPartners(seeker, queue, 100, cfg, k, skip).map((p) => p.partner.userId);
     expect(ids(5)).toEqual(["c4", "c3", "c5", "c2", "c1"]);
     expect(ids(2)).toEqual(["c4", "c3"]);
     expect(ids(2, (c) => c.userId === "c4")).toEqual(["c3", "c5"]);
@@ -84,7 +98,9 @@ describe("rankPartners", () => {
     fc.assert(
       fc.property(waiter, fc.array(waiter, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), (s, rest, k) => {
         const seeker = w("s", s, s.since);
-        const queue = [...rest.map((x, i) => w(`c${i}`, x, x.since, i)), w("s", s, s.since, 99)].sort((a, b) => a.since - b.since || a.seq - b.seq);
+        const queue = [...rest.map((x, i) => w(`c${i}`, x, x.since, i)), w("s", s, s.since, 99)].sort(
+          (a, b) => a.since - b.since || a.seq - b.seq,
+        );
         const excluded = (c: Waiter) => c.userId === "c0" || c.userId === "c3";
         // the reference: every allowed candidate scored, best first, ties in queue order
         const expected = queue
@@ -125,7 +141,9 @@ describe("pairUp / window / scores", () => {
     expect(applyWindow(q, 4)).toEqual([1, 2, 6, 7]);
   });
   it("gives the same-mood bonus only for a real mood", () => {
-    expect(pairScore({ mood: "random", interests: ["x"], mode: "any" }, { mood: "random", interests: ["x"], mode: "any" }).score).toBe(1);
+    expect(
+      pairScore({ mood: "random", interests: ["x"], mode: "any" }, { mood: "random", interests: ["x"], mode: "any" }).score,
+    ).toBe(1);
     expect(pairScore({ mood: "shy", interests: [], mode: "any" }, { mood: "shy", interests: [], mode: "any" }).score).toBe(0.5);
   });
   it("normalises interests", () => {

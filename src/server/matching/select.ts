@@ -171,7 +171,10 @@ export function pairUp<W extends Waiter>(
 export function normalizeInterests(interests: string[]): string[] {
   const out = new Set<string>();
   for (const raw of interests) {
-    const clean = raw.replace(/[\u0000-\u001f\u007f]/g, "").trim().toLowerCase();
+    const clean = raw
+      .replace(/[\u0000-\u001f\u007f]/g, "")
+      .trim()
+      .toLowerCase();
     if (clean) out.add(clean);
   }
   return [...out];

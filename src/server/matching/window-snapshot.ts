@@ -48,8 +48,14 @@ export interface WindowSnapshot {
  */
 const SERVE_STALE_FACTOR = 4;
 
-export function createWindowSnapshot(read: () => Promise<WindowRead>, window: number, maxAgeMs: number, clock: () => number = () => performance.now()): WindowSnapshot {
-  let current: { readAt: number; newestScore: string; entries: Map<string, WindowEntry>; ordered: WindowEntry[] | null } | null = null;
+export function createWindowSnapshot(
+  read: () => Promise<WindowRead>,
+  window: number,
+  maxAgeMs: number,
+  clock: () => number = () => performance.now(),
+): WindowSnapshot {
+  let current: { readAt: number; newestScore: string; entries: Map<string, WindowEntry>; ordered: WindowEntry[] | null } | null =
+    null;
   let reading: Promise<void> | null = null;
   let generation = 0;
   const claims = new Map<string, number>();

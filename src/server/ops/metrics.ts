@@ -181,8 +181,7 @@ export function createMetrics(options: MetricsOptions = {}): AppMetrics {
     sseConnections: { inc: () => sseConnections.inc(), dec: () => sseConnections.dec() },
     webhookEvents: { inc: (event) => webhookEvents.inc({ event: oneOf(WEBHOOK_EVENTS, event, "other") }) },
     httpErrors: {
-      inc: (status, code) =>
-        httpErrors.inc({ status: statusLabel(status), code: oneOf(ERROR_CODES, code, "OTHER") }),
+      inc: (status, code) => httpErrors.inc({ status: statusLabel(status), code: oneOf(ERROR_CODES, code, "OTHER") }),
     },
     chatMessages: { inc: (outcome) => chatMessages.inc({ outcome: oneOf(["delivered", "withheld"], outcome, "other") }) },
     setQueueCollector: (fn) => void (queueCollector = fn),

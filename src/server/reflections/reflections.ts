@@ -14,14 +14,23 @@ import { noteReflection } from "../trust/ledger";
  * Judged from the Postgres record, which holds the end before either person is told of it. Both
  * saying "again" makes them friends (`friends: true` in the answer).
  */
-export async function submitReflection(deps: AppServices, userId: string, input: ReflectionInput): Promise<{ id: string; friends: boolean }> {
+export async function submitReflection(
+  deps: AppServices,
+  userId: string,
+  input: ReflectionInput,
+): Promise<{ id: string; friends: boolean }> {
   const session = await findSessionRecord(deps.db, input.sessionId);
   if (!session) throw errors.notFound("No such conversation.");
   if (session.userA !== userId && session.userB !== userId) throw errors.forbidden("You are not part of this conversation.");
   if (!session.endedAt) throw new AppError("CONFLICT", "This conversation has not ended yet.");
-  const call = { startedAt: session.createdAt.getTime(), activeAt: session.activeAt?.getTime() ?? null, endedAt: session.endedAt.getTime() };
+  const call = {
+    startedAt: session.createdAt.getTime(),
+    activeAt: session.activeAt?.getTime() ?? null,
+    endedAt: session.endedAt.getTime(),
+  };
   if (!deservesReflection(call)) throw new AppError("CONFLICT", "This conversation was too short to reflect on.");
-  if (deps.now() - call.endedAt > REFLECTION_WINDOW_MS) throw new AppError("CONFLICT", "Reflections close a day after the conversation.");
+  if (deps.now() - call.endedAt > REFLECTION_WINDOW_MS)
+    throw new AppError("CONFLICT", "Reflections close a day after the conversation.");
 
   const partnerId = session.userA === userId ? session.userB : session.userA;
   const saved = await insertReflection(deps.db, {
@@ -33,7 +42,14 @@ export async function submitReflection(deps: AppServices, userId: string, input:
     tags: input.tags,
   });
   if (!saved) throw new AppError("CONFLICT", "You already reflected on this conversation.");
-  await noteReflection(deps, { reflectionId: saved.id, rater: userId, rated: partnerId, vibe: input.vibe, outcome: input.outcome });
-  const friends = input.outcome === "again" && (await befriendIfMutual(deps.db, { sessionId: session.id, a: userId, b: partnerId }));
+  await noteReflection(deps, {
+    reflectionId: saved.id,
+    rater: userId,
+    rated: partnerId,
+    vibe: input.vibe,
+    outcome: input.outcome,
+  });
+  const friends =
+    input.outcome === "again" && (await befriendIfMutual(deps.db, { sessionId: session.id, a: userId, b: partnerId }));
   return { id: saved.id, friends };
 }

@@ -59,7 +59,11 @@ const bmpChar = fc
   .filter((c) => c < 0xd800 || c > 0xdfff)
   .map((c) => String.fromCharCode(c));
 const tricky = fc.constantFrom(" ", "\t", "\n", "\u00a0", "\u3000", "İ", "ẞ", "Σ", "😀", "👍🏽", "\u200b", "é", "E\u0301");
-const unit = fc.oneof({ arbitrary: bmpChar, weight: 6 }, { arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }), weight: 3 }, { arbitrary: tricky, weight: 1 });
+const unit = fc.oneof(
+  { arbitrary: bmpChar, weight: 6 },
+  { arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }), weight: 3 },
+  { arbitrary: tricky, weight: 1 },
+);
 const text = (min: number, max: number) => fc.string({ unit, minLength: min, maxLength: max });
 const sessionId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
 /** zod (this version) measures string lengths in Unicode code points, not UTF-16 units. */
@@ -160,9 +164,18 @@ describe("enqueueInputSchema", () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string().filter((s) => !(MOODS as readonly string[]).includes(s)).map((mood) => ({ mood })),
-          fc.string().filter((s) => !(MATCH_MODES as readonly string[]).includes(s)).map((mode) => ({ mode })),
-          fc.string({ minLength: 1 }).filter((k) => !["mood", "interests", "mode"].includes(k)).map((k) => ({ [k]: "x" })),
+          fc
+            .string()
+            .filter((s) => !(MOODS as readonly string[]).includes(s))
+            .map((mood) => ({ mood })),
+          fc
+            .string()
+            .filter((s) => !(MATCH_MODES as readonly string[]).includes(s))
+            .map((mode) => ({ mode })),
+          fc
+            .string({ minLength: 1 })
+            .filter((k) => !["mood", "interests", "mode"].includes(k))
+            .map((k) => ({ [k]: "x" })),
         ),
         (input) => {
           expect(enqueueInputSchema.safeParse(input).success).toBe(false);
@@ -224,12 +237,18 @@ describe("chatMessageInputSchema and typingInputSchema", () => {
 describe("reportInputSchema", () => {
   it("accepts every reason with optional details up to 1000 characters", () => {
     fc.assert(
-      fc.property(sessionId, fc.constantFrom(...REPORT_REASONS), fc.option(trimmedWithin(0, 1000), { nil: undefined }), (id, reason, details) => {
-        const input = details === undefined ? { sessionId: id, reason } : { sessionId: id, reason, details };
-        const result = reportInputSchema.safeParse(input);
-        expect(result.success).toBe(true);
-        if (result.success) expect(result.data.details).toBe(details === undefined ? undefined : visibleText(details) || undefined);
-      }),
+      fc.property(
+        sessionId,
+        fc.constantFrom(...REPORT_REASONS),
+        fc.option(trimmedWithin(0, 1000), { nil: undefined }),
+        (id, reason, details) => {
+          const input = details === undefined ? { sessionId: id, reason } : { sessionId: id, reason, details };
+          const result = reportInputSchema.safeParse(input);
+          expect(result.success).toBe(true);
+          if (result.success)
+            expect(result.data.details).toBe(details === undefined ? undefined : visibleText(details) || undefined);
+        },
+      ),
       RUNS,
     );
   });
@@ -242,9 +261,13 @@ describe("reportInputSchema", () => {
       { numRuns: 50 },
     );
     fc.assert(
-      fc.property(sessionId, fc.string().filter((r) => !(REPORT_REASONS as readonly string[]).includes(r)), (id, reason) => {
-        expect(reportInputSchema.safeParse({ sessionId: id, reason }).success).toBe(false);
-      }),
+      fc.property(
+        sessionId,
+        fc.string().filter((r) => !(REPORT_REASONS as readonly string[]).includes(r)),
+        (id, reason) => {
+          expect(reportInputSchema.safeParse({ sessionId: id, reason }).success).toBe(false);
+        },
+      ),
       RUNS,
     );
   });

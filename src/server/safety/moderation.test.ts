@@ -165,14 +165,28 @@ describe("robustness", () => {
         const r = check(input);
         expect(r.text).not.toMatch(/[\u200b\u202e]/);
         expect(r.allowed).toBe(!r.flags.includes("blocked_word") && r.text.length > 0);
-        if (r.flags.length === 0 && r.allowed) expect(r.text).toBe(input.normalize("NFKC").replace(/[\u200b\u202e]/g, "").trim());
+        if (r.flags.length === 0 && r.allowed)
+          expect(r.text).toBe(
+            input
+              .normalize("NFKC")
+              .replace(/[\u200b\u202e]/g, "")
+              .trim(),
+          );
       }),
       { numRuns: 500 },
     );
   });
 
   it("handles pathological 500-character inputs (no catastrophic regex backtracking)", () => {
-    for (const input of ["a.".repeat(250), "1 ".repeat(250), "a ".repeat(250), "-".repeat(500), "a-".repeat(250), "(1".repeat(250), "x".repeat(499) + "@"]) {
+    for (const input of [
+      "a.".repeat(250),
+      "1 ".repeat(250),
+      "a ".repeat(250),
+      "-".repeat(500),
+      "a-".repeat(250),
+      "(1".repeat(250),
+      "x".repeat(499) + "@",
+    ]) {
       expect(typeof check(input).allowed).toBe("boolean");
     }
   });

@@ -10,7 +10,8 @@ import "server-only";
 
 // Zero-width and invisible format characters, bidi overrides/isolates (used to spoof text order),
 // soft hyphen, Mongolian vowel separator, combining grapheme joiner, word joiner, BOM.
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]/gu;
+const INVISIBLE =
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]/gu;
 
 // A zero-width joiner is kept only where it glues an emoji sequence (👨‍👩‍👧), which it cannot hide.
 const STRAY_ZWJ = /(?<![\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
@@ -26,15 +27,57 @@ export function cleanText(input: string): string {
 // Letters that carry no combining mark in NFD but read as a Latin letter, plus common Cyrillic
 // and Greek homoglyphs. The skeleton is only compared with blocked words folded the same way.
 const LETTER_FOLD: Record<string, string> = {
-  ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h", ŧ: "t",
-  а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y",
-  х: "x", і: "i", ї: "i", ј: "j", ѕ: "s", ԁ: "d", ԛ: "q", ԝ: "w",
-  α: "a", β: "b", ε: "e", η: "n", ι: "i", κ: "k", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x",
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+  ħ: "h",
+  ŧ: "t",
+  а: "a",
+  в: "b",
+  е: "e",
+  ё: "e",
+  к: "k",
+  м: "m",
+  н: "h",
+  о: "o",
+  р: "p",
+  с: "c",
+  т: "t",
+  у: "y",
+  х: "x",
+  і: "i",
+  ї: "i",
+  ј: "j",
+  ѕ: "s",
+  ԁ: "d",
+  ԛ: "q",
+  ԝ: "w",
+  α: "a",
+  β: "b",
+  ε: "e",
+  η: "n",
+  ι: "i",
+  κ: "k",
+  ν: "v",
+  ο: "o",
+  ρ: "p",
+  τ: "t",
+  υ: "u",
+  χ: "x",
 };
 
 /** Lower case, no diacritics, homoglyphs folded. Length may change; used for comparison only. */
 export function foldForMatching(cleaned: string): string {
-  const lowered = cleaned.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "");
+  const lowered = cleaned
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "");
   let out = "";
   for (const ch of lowered) out += LETTER_FOLD[ch] ?? ch;
   return out;

@@ -44,12 +44,20 @@ export async function announceMatch(deps: AppServices, session: LiveSession): Pr
  * finished, cron) both get `partner_left`.
  */
 export async function announceEnd(deps: AppServices, ended: EndedSession, actor: string | null = ended.endedBy): Promise<void> {
-  await recordSessionEnded(deps.db, { ...startRecord(ended), endedAt: ended.endedAt, reason: ended.reason, endedBy: ended.endedBy, activeAt: ended.activeAt });
+  await recordSessionEnded(deps.db, {
+    ...startRecord(ended),
+    endedAt: ended.endedAt,
+    reason: ended.reason,
+    endedBy: ended.endedBy,
+    activeAt: ended.activeAt,
+  });
   deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
   await Promise.all(
     // once per user and session: a resent command or a second announcement never tells twice
-    [ended.a.userId, ended.b.userId].map((userId) => deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload, `end:${ended.id}`)),
+    [ended.a.userId, ended.b.userId].map((userId) =>
+      deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload, `end:${ended.id}`),
+    ),
   );
   // Marked as soon as the users are told: a crash after this point must not make the reconciler
   // tell them again. The room and presence cleanup below is best-effort; the cleanup cron
@@ -59,7 +67,9 @@ export async function announceEnd(deps: AppServices, ended: EndedSession, actor:
   // off the request path: nobody waits for it (the users were told, the record is written), so a
   // slow or unreachable LiveKit cannot slow Stop, Skip, Report or Block down
   // (instructions/safety-and-operations.md "Every dependency failure is a 503").
-  void deps.rooms.deleteRoom(ended.roomName).catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
+  void deps.rooms
+    .deleteRoom(ended.roomName)
+    .catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
   await forgetRoomPresence(deps, ended).catch(() => {});
 }
 

@@ -22,7 +22,11 @@ export interface ChatResult {
   text?: string;
 }
 
-export async function sendChat(deps: AppServices, userId: string, input: { sessionId: string; text: string }): Promise<ChatResult> {
+export async function sendChat(
+  deps: AppServices,
+  userId: string,
+  input: { sessionId: string; text: string },
+): Promise<ChatResult> {
   await limit(deps, "chat", userId);
   const { session, partnerId } = await liveMembership(deps, userId, input.sessionId);
   const id = randomUUID();
@@ -48,7 +52,11 @@ export async function sendTyping(deps: AppServices, userId: string, input: { ses
 }
 
 /** The live session the user belongs to: 403 for a stranger's session, 409 once it has ended. */
-export async function liveMembership(deps: AppServices, userId: string, sessionId: string): Promise<{ session: LiveSession; partnerId: string }> {
+export async function liveMembership(
+  deps: AppServices,
+  userId: string,
+  sessionId: string,
+): Promise<{ session: LiveSession; partnerId: string }> {
   const session = await deps.store.getSession(sessionId);
   if (!session) {
     throw new AppError("NOT_IN_SESSION", "This conversation has ended.");

@@ -29,7 +29,15 @@ export interface CleanupReport {
 export async function runCleanup(deps: AppServices): Promise<CleanupReport> {
   const result = await singleFlight(deps.kv, "cron:cleanup", 120_000, () => cleanup(deps));
   if (result.ran) return result.value;
-  return { ran: false, staleTickets: 0, staleSessions: 0, orphanRooms: 0, goneRooms: 0, unrecordedEnds: 0, livekitReachable: true };
+  return {
+    ran: false,
+    staleTickets: 0,
+    staleSessions: 0,
+    orphanRooms: 0,
+    goneRooms: 0,
+    unrecordedEnds: 0,
+    livekitReachable: true,
+  };
 }
 
 async function cleanup(deps: AppServices): Promise<CleanupReport> {
@@ -87,5 +95,13 @@ async function cleanup(deps: AppServices): Promise<CleanupReport> {
     if (await recordSessionEnd(deps.db, { id: row.id, endedAt: now, reason: "timeout", endedBy: null })) unrecordedEnds++;
   }
 
-  return { ran: true, staleTickets: expired.droppedTickets, staleSessions, orphanRooms, goneRooms, unrecordedEnds, livekitReachable };
+  return {
+    ran: true,
+    staleTickets: expired.droppedTickets,
+    staleSessions,
+    orphanRooms,
+    goneRooms,
+    unrecordedEnds,
+    livekitReachable,
+  };
 }

@@ -21,7 +21,13 @@ export async function recordJoin(deps: AppServices, sessionId: string, identity:
 }
 
 /** Records a leave of `sid`; returns false when that sid is not the identity's current one (stale). */
-export async function recordLeave(deps: AppServices, sessionId: string, identity: string, sid: string, at: number): Promise<boolean> {
+export async function recordLeave(
+  deps: AppServices,
+  sessionId: string,
+  identity: string,
+  sid: string,
+  at: number,
+): Promise<boolean> {
   const current = await deps.kv.hget(sidsKey(sessionId), identity);
   if (current !== null && current !== sid) return false;
   await deps.kv.hset(DEPARTURES, `${sessionId}|${identity}`, JSON.stringify({ sid, at }));
@@ -50,7 +56,10 @@ export async function dueDepartures(deps: AppServices, now: number): Promise<{ s
 }
 
 /** Drops a finished session's presence: its sid map and any pending departure of its two members. */
-export async function forgetRoomPresence(deps: AppServices, session: { id: string; a: { userId: string }; b: { userId: string } }): Promise<void> {
+export async function forgetRoomPresence(
+  deps: AppServices,
+  session: { id: string; a: { userId: string }; b: { userId: string } },
+): Promise<void> {
   await Promise.all([
     deps.kv.hdel(DEPARTURES, `${session.id}|${session.a.userId}`),
     deps.kv.hdel(DEPARTURES, `${session.id}|${session.b.userId}`),

@@ -25,9 +25,13 @@ export async function matchingProfile(deps: AppServices, userId: string): Promis
     cache.set(userId, entry);
   }
   if (isBanned(entry, new Date(now))) {
-    throw new AppError("FORBIDDEN", `Your account is suspended until ${entry.bannedUntil!.toISOString()} for breaking the rules.`, {
-      bannedUntil: entry.bannedUntil!.toISOString(),
-    });
+    throw new AppError(
+      "FORBIDDEN",
+      `Your account is suspended until ${entry.bannedUntil!.toISOString()} for breaking the rules.`,
+      {
+        bannedUntil: entry.bannedUntil!.toISOString(),
+      },
+    );
   }
   return entry.profile;
 }

@@ -14,7 +14,8 @@ export async function receiveLivekitWebhook(deps: AppServices, request: Request)
   try {
     event = await deps.webhooks.verify(raw, request.headers.get("authorization"));
   } catch (err) {
-    if (err instanceof WebhookSignatureError) throw new AppError("UNAUTHENTICATED", "The webhook signature is missing or invalid.");
+    if (err instanceof WebhookSignatureError)
+      throw new AppError("UNAUTHENTICATED", "The webhook signature is missing or invalid.");
     if (err instanceof WebhookPayloadError) throw new AppError("INVALID_INPUT", err.message);
     throw err;
   }

@@ -9,8 +9,17 @@ import { COOLDOWN_PENALTY_DELTA, REPORT_CONFIRMED_DELTA, reflectionDelta } from 
  * caller's failure: the reflection, the ban or the cooldown it follows has already taken effect.
  */
 
-export function noteReflection(deps: AppServices, r: { reflectionId: string; rater: string; rated: string; vibe: number; outcome: ReflectionOutcome }) {
-  return note(deps, { userId: r.rated, delta: reflectionDelta(r.vibe, r.outcome), source: "reflection", sourceRef: r.reflectionId, rater: r.rater });
+export function noteReflection(
+  deps: AppServices,
+  r: { reflectionId: string; rater: string; rated: string; vibe: number; outcome: ReflectionOutcome },
+) {
+  return note(deps, {
+    userId: r.rated,
+    delta: reflectionDelta(r.vibe, r.outcome),
+    source: "reflection",
+    sourceRef: r.reflectionId,
+    rater: r.rater,
+  });
 }
 
 export function noteConfirmedReport(deps: AppServices, r: { reportId: string; reported: string }) {
@@ -35,7 +44,12 @@ export async function trustSummary(deps: AppServices, userId: string) {
   const [score, ledger] = await Promise.all([trustScoreOf(deps.db, userId), trustLedgerOf(deps.db, userId, 10)]);
   return {
     score: score?.score ?? 0,
-    components: { reflections: score?.reflections ?? 0, moderation: score?.moderation ?? 0, cooldowns: score?.cooldowns ?? 0, manual: score?.manual ?? 0 },
+    components: {
+      reflections: score?.reflections ?? 0,
+      moderation: score?.moderation ?? 0,
+      cooldowns: score?.cooldowns ?? 0,
+      manual: score?.manual ?? 0,
+    },
     ledger: ledger.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
   };
 }

@@ -4,7 +4,15 @@ import type { Database } from "@/server/db";
 import { excludedUsers, recordBlock } from "@/server/db/blocks";
 import { countInterests, popularInterests } from "@/server/db/interests";
 import { insertReport, listOpenReports, resolveReport } from "@/server/db/reports";
-import { findSessionRecord, matchesSince, openSessionsBefore, recentPartners, recordSessionActive, recordSessionEnd, recordSessionStart } from "@/server/db/sessions";
+import {
+  findSessionRecord,
+  matchesSince,
+  openSessionsBefore,
+  recentPartners,
+  recordSessionActive,
+  recordSessionEnd,
+  recordSessionStart,
+} from "@/server/db/sessions";
 import { createGuest, findUser, isBanned, renameUser, setBan } from "@/server/db/users";
 import { createTestDatabase, type TestDatabase } from "@test/support/postgres";
 
@@ -52,7 +60,16 @@ describe.each(engines)("data layer on %s", (_name, open) => {
     const a = await createGuest(db, "A");
     const b = await createGuest(db, "B");
     const t0 = Date.now() - 5_000;
-    const start = { id: `s${Math.random().toString(36).slice(2)}`, userA: a.id, userB: b.id, roomName: "mm_x", mood: "chill", commonInterests: ["jazz"], score: 1.5, createdAt: t0 };
+    const start = {
+      id: `s${Math.random().toString(36).slice(2)}`,
+      userA: a.id,
+      userB: b.id,
+      roomName: "mm_x",
+      mood: "chill",
+      commonInterests: ["jazz"],
+      score: 1.5,
+      createdAt: t0,
+    };
     await recordSessionStart(db, start);
     await recordSessionStart(db, start); // replay: no error, no second row
     expect(await openSessionsBefore(db, new Date())).toEqual(expect.arrayContaining([expect.objectContaining({ id: start.id })]));
@@ -80,7 +97,12 @@ describe.each(engines)("data layer on %s", (_name, open) => {
   it("reports: once per reporter and session, listed by severity, resolved once", async () => {
     const a = await createGuest(db, "A");
     const b = await createGuest(db, "B");
-    const base = { reporter: a.id, reported: b.id, details: null, chatContext: [{ from: "reported" as const, text: "hi", sentAt: new Date().toISOString() }] };
+    const base = {
+      reporter: a.id,
+      reported: b.id,
+      details: null,
+      chatContext: [{ from: "reported" as const, text: "hi", sentAt: new Date().toISOString() }],
+    };
     const low = await insertReport(db, { ...base, sessionId: "r1", reason: "spam", severity: "low" });
     const critical = await insertReport(db, { ...base, sessionId: "r2", reason: "minor", severity: "critical" });
     expect(await insertReport(db, { ...base, sessionId: "r1", reason: "spam", severity: "low" })).toBeNull();

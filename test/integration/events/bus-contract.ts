@@ -20,7 +20,13 @@ export function describeEventBusContract(name: string, makePair: (opts: { logCap
       await pair.dispose();
     });
 
-    const chat = (n: number) => ({ sessionId: "s1", id: `m${n}`, text: `hi ${n}`, sentAt: "2025-01-01T00:00:00.000Z", from: "partner" as const });
+    const chat = (n: number) => ({
+      sessionId: "s1",
+      id: `m${n}`,
+      text: `hi ${n}`,
+      sentAt: "2025-01-01T00:00:00.000Z",
+      from: "partner" as const,
+    });
 
     async function collect(bus: EventBus, userId: string) {
       const got: StoredEvent[] = [];

@@ -79,7 +79,13 @@ async function numsub(channel: string): Promise<number> {
   return Number(reply[1]);
 }
 
-const chat = (n: number) => ({ sessionId: "s1", id: `m${n}`, text: `hi ${n}`, sentAt: "2025-01-01T00:00:00.000Z", from: "me" as const });
+const chat = (n: number) => ({
+  sessionId: "s1",
+  id: `m${n}`,
+  text: `hi ${n}`,
+  sentAt: "2025-01-01T00:00:00.000Z",
+  from: "me" as const,
+});
 
 describeEventBusContract("redis (two processes)", async ({ logCapacity }) => {
   const ns = newNamespace();

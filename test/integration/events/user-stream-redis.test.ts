@@ -30,7 +30,13 @@ afterAll(async () => {
   await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
 });
 
-const chat = (n: number) => ({ sessionId: "s1", id: `m${n}`, text: `hi ${n}`, sentAt: "2025-01-01T00:00:00.000Z", from: "partner" as const });
+const chat = (n: number) => ({
+  sessionId: "s1",
+  id: `m${n}`,
+  text: `hi ${n}`,
+  sentAt: "2025-01-01T00:00:00.000Z",
+  from: "partner" as const,
+});
 
 function stream(userId: string, lastEventId?: number) {
   const controller = new AbortController();
@@ -40,7 +46,13 @@ function stream(userId: string, lastEventId?: number) {
     headers: lastEventId === undefined ? {} : { "last-event-id": String(lastEventId) },
     signal: controller.signal,
   });
-  const response = openUserEventStream({ request, bus: server, userId, snapshot: async () => ({ status: "idle" }), onOpen: markOpen });
+  const response = openUserEventStream({
+    request,
+    bus: server,
+    userId,
+    snapshot: async () => ({ status: "idle" }),
+    onOpen: markOpen,
+  });
   return { reader: new SseReader(response), opened, abort: () => controller.abort() };
 }
 
@@ -53,7 +65,12 @@ describe("user event stream over Redis", () => {
     await publisher.publish("carol", "chat", chat(2));
     expect(await first.reader.events(1)).toEqual([{ id: "2", event: "chat", data: chat(2) }]);
     first.abort();
-    await vi.waitFor(async () => expect(await admin.call("PUBSUB", "NUMSUB", eventKeys(namespace, "carol").channel)).toEqual([eventKeys(namespace, "carol").channel, 0]));
+    await vi.waitFor(async () =>
+      expect(await admin.call("PUBSUB", "NUMSUB", eventKeys(namespace, "carol").channel)).toEqual([
+        eventKeys(namespace, "carol").channel,
+        0,
+      ]),
+    );
 
     // Missed while disconnected.
     await publisher.publish("carol", "chat", chat(3));
@@ -65,7 +82,9 @@ describe("user event stream over Redis", () => {
     ]);
     await second.opened;
     await publisher.publish("carol", "partner_left", { sessionId: "s1", reason: "skip" });
-    expect(await second.reader.events(1)).toEqual([{ id: "5", event: "partner_left", data: { sessionId: "s1", reason: "skip" } }]);
+    expect(await second.reader.events(1)).toEqual([
+      { id: "5", event: "partner_left", data: { sessionId: "s1", reason: "skip" } },
+    ]);
     second.abort();
     expect(server.subscriberCount()).toBe(0);
   });

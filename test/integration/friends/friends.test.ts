@@ -23,7 +23,9 @@ const reflect = (user: TestUser, sessionId: string, outcome: string) =>
   reflectionsRoute.POST(postAs(user, "/api/reflections", { sessionId, vibe: 4, outcome })).then(body);
 const friendsOf = (user: TestUser) => friendsRoute.GET(apiRequest(user, "/api/friends")).then(body);
 const unfriend = (user: TestUser, id: string, headers: Record<string, string> = {}) =>
-  friendRoute.DELETE(apiRequest(user, `/api/friends/${id}`, { method: "DELETE", headers }), { params: Promise.resolve({ id }) }).then(body);
+  friendRoute
+    .DELETE(apiRequest(user, `/api/friends/${id}`, { method: "DELETE", headers }), { params: Promise.resolve({ id }) })
+    .then(body);
 
 async function twoStrangers() {
   return [await h.newUser("Ada"), await h.newUser("Bo")] as const;

@@ -57,7 +57,11 @@ async function expectClientError(res: Response, allowed: number[]) {
   expect(res.status).toBeLessThan(500);
   expect(allowed).toContain(res.status);
   const body = await res.json();
-  expect(body.error).toMatchObject({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String), requestId: expect.any(String) });
+  expect(body.error).toMatchObject({
+    code: expect.stringMatching(/^[A-Z_]+$/),
+    message: expect.any(String),
+    requestId: expect.any(String),
+  });
   expect(res.headers.get("x-request-id")).toBe(body.error.requestId);
 }
 
@@ -66,11 +70,14 @@ const raw = (u: TestUser | null, path: string, body: BodyInit, headers: Record<s
 
 describe("hostile input on every user route", () => {
   it.each(userRoutes)("%s: malformed JSON → 400", async (path, handler) => {
-    await expectClientError(await handler(raw(user, path, "{\"mood\": ", { "content-type": "application/json" })), [400]);
+    await expectClientError(await handler(raw(user, path, '{"mood": ', { "content-type": "application/json" })), [400]);
   });
 
   it.each(userRoutes)("%s: wrong content type → 415", async (path, handler) => {
-    await expectClientError(await handler(raw(user, path, "mood=chill", { "content-type": "application/x-www-form-urlencoded" })), [415]);
+    await expectClientError(
+      await handler(raw(user, path, "mood=chill", { "content-type": "application/x-www-form-urlencoded" })),
+      [415],
+    );
     await expectClientError(await handler(raw(user, path, "<xml/>", { "content-type": "text/xml" })), [415]);
   });
 
@@ -80,7 +87,14 @@ describe("hostile input on every user route", () => {
   });
 
   it.each(userRoutes)("%s: wrong JSON types and smuggled fields → 400", async (path, handler) => {
-    for (const body of ["[]", "null", "42", "\"text\"", JSON.stringify({ userId: "someone" }), JSON.stringify({ sessionId: 5, text: ["a"] })]) {
+    for (const body of [
+      "[]",
+      "null",
+      "42",
+      '"text"',
+      JSON.stringify({ userId: "someone" }),
+      JSON.stringify({ sessionId: 5, text: ["a"] }),
+    ]) {
       await expectClientError(await handler(raw(user, path, body, { "content-type": "application/json" })), [400]);
     }
   });
@@ -92,27 +106,45 @@ describe("hostile input on every user route", () => {
   });
 
   it.each(userRoutes)("%s: cross-site POST → 403", async (path, handler) => {
-    await expectClientError(await handler(apiRequest(user, path, { method: "POST", body: {}, headers: { origin: "https://evil.example" } })), [403]);
+    await expectClientError(
+      await handler(apiRequest(user, path, { method: "POST", body: {}, headers: { origin: "https://evil.example" } })),
+      [403],
+    );
   });
 
   it("unknown enums and boundary lengths", async () => {
     const post = (path: string, handler: Handler, body: unknown) => handler(apiRequest(user, path, { method: "POST", body }));
     await expectClientError(await post("/api/matching/enqueue", enqueueRoute.POST, { mood: "angry" }), [400]);
     await expectClientError(await post("/api/matching/enqueue", enqueueRoute.POST, { mode: "everyone" }), [400]);
-    await expectClientError(await post("/api/matching/enqueue", enqueueRoute.POST, { interests: Array.from({ length: 11 }, (_, i) => `i${i}`) }), [400]);
+    await expectClientError(
+      await post("/api/matching/enqueue", enqueueRoute.POST, { interests: Array.from({ length: 11 }, (_, i) => `i${i}`) }),
+      [400],
+    );
     await expectClientError(await post("/api/matching/enqueue", enqueueRoute.POST, { interests: [""] }), [400]);
     await expectClientError(await post("/api/matching/enqueue", enqueueRoute.POST, { interests: ["x".repeat(33)] }), [400]);
     await expectClientError(await post("/api/reports", reportsRoute.POST, { sessionId, reason: "rude" }), [400]);
-    await expectClientError(await post("/api/reports", reportsRoute.POST, { sessionId, reason: "spam", details: "x".repeat(1001) }), [400]);
+    await expectClientError(
+      await post("/api/reports", reportsRoute.POST, { sessionId, reason: "spam", details: "x".repeat(1001) }),
+      [400],
+    );
     await expectClientError(await post("/api/chat/messages", messagesRoute.POST, { sessionId, text: "x".repeat(501) }), [400]);
     await expectClientError(await post("/api/chat/messages", messagesRoute.POST, { sessionId: "../../etc", text: "hi" }), [400]);
-    await expectClientError(await post("/api/chat/messages", messagesRoute.POST, { sessionId: "x".repeat(65), text: "hi" }), [400]);
+    await expectClientError(
+      await post("/api/chat/messages", messagesRoute.POST, { sessionId: "x".repeat(65), text: "hi" }),
+      [400],
+    );
     // Exactly at the limits is fine.
     const ok = await post("/api/chat/messages", messagesRoute.POST, { sessionId, text: "x".repeat(500) });
     expect(ok.status).toBe(200);
     const tenInterests = Array.from({ length: 10 }, (_, i) => "y".repeat(32 - String(i).length) + i);
     const stranger = await h.newUser();
-    expect((await enqueueRoute.POST(apiRequest(stranger, "/api/matching/enqueue", { method: "POST", body: { interests: tenInterests } }))).status).toBe(200);
+    expect(
+      (
+        await enqueueRoute.POST(
+          apiRequest(stranger, "/api/matching/enqueue", { method: "POST", body: { interests: tenInterests } }),
+        )
+      ).status,
+    ).toBe(200);
     await endRoute.POST(apiRequest(stranger, "/api/matching/end", { method: "POST", body: {} }));
   });
 
@@ -123,7 +155,10 @@ describe("hostile input on every user route", () => {
     await expectClientError(await post("/api/chat/typing", typingRoute.POST, { sessionId }), [403]);
     await expectClientError(await post("/api/reports", reportsRoute.POST, { sessionId, reason: "spam" }), [403]);
     await expectClientError(await post("/api/blocks", blocksRoute.POST, { sessionId }), [403]);
-    await expectClientError(await post("/api/chat/messages", messagesRoute.POST, { sessionId: "nosuchsession", text: "hi" }), [409]);
+    await expectClientError(
+      await post("/api/chat/messages", messagesRoute.POST, { sessionId: "nosuchsession", text: "hi" }),
+      [409],
+    );
     await expectClientError(await post("/api/reports", reportsRoute.POST, { sessionId: "nosuchsession", reason: "spam" }), [404]);
   });
 });
@@ -151,7 +186,13 @@ describe("hostile input on bearer and webhook routes", () => {
       await expectClientError(await get(handler, path, "Basic dGVzdDp0ZXN0"), [401]);
     }
     const admin = (body: string) =>
-      adminReportPost(new Request("http://localhost:3000/api/admin/reports/x", { method: "POST", body, headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" } }));
+      adminReportPost(
+        new Request("http://localhost:3000/api/admin/reports/x", {
+          method: "POST",
+          body,
+          headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+        }),
+      );
     await expectClientError(await admin(JSON.stringify({ action: "nuke" })), [400]);
     await expectClientError(await admin(JSON.stringify({ action: "ban", hours: -1 })), [400]);
     await expectClientError(await admin(JSON.stringify({ action: "dismiss" })), [404]);
@@ -160,7 +201,9 @@ describe("hostile input on bearer and webhook routes", () => {
   it("is still healthy and working afterwards", async () => {
     const health = await healthRoute.GET(new Request("http://localhost:3000/api/health?ready=1"));
     expect(health.status).toBe(200);
-    const res = await messagesRoute.POST(apiRequest(user, "/api/chat/messages", { method: "POST", body: { sessionId, text: "still fine" } }));
+    const res = await messagesRoute.POST(
+      apiRequest(user, "/api/chat/messages", { method: "POST", body: { sessionId, text: "still fine" } }),
+    );
     expect(res.status).toBe(200);
   });
 });

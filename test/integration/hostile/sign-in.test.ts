@@ -47,7 +47,10 @@ afterAll(async () => {
 /** A CSRF token and its cookie, as a browser has them before signing in. */
 async function csrf(forwardedFor: string) {
   const res = await fetch(`${app.url}/api/auth/csrf`, { headers: { "x-forwarded-for": forwardedFor } });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { csrfToken, cookie };
 }
@@ -94,8 +97,18 @@ describe("guest sign-in limit", () => {
     const real = "203.0.113.8";
     const token = await csrf(real);
     // Paths next-auth routes to the guest callback, and encodings that may or may not reach it.
-    const variants = ["/api/auth/callback/guest/anything", "/api/auth/callback/guest/a/b", "/api/auth/callback/guest?x=1", "/api/auth/callback/guest"];
-    const maybe = ["/api/auth/callback/gu%65st", "/api/auth/callback/guest;x", "/api/auth/callback/GUEST", "/api/auth/callback/guest%2Fx"];
+    const variants = [
+      "/api/auth/callback/guest/anything",
+      "/api/auth/callback/guest/a/b",
+      "/api/auth/callback/guest?x=1",
+      "/api/auth/callback/guest",
+    ];
+    const maybe = [
+      "/api/auth/callback/gu%65st",
+      "/api/auth/callback/guest;x",
+      "/api/auth/callback/GUEST",
+      "/api/auth/callback/guest%2Fx",
+    ];
     let sessions = 0;
     for (let i = 0; i < LIMIT; i++) {
       const path = variants[i % variants.length]!;

@@ -25,7 +25,9 @@ export function describeKeyValueContract(name: string, make: () => KvInstances) 
 
     it("setIfAbsent lets exactly one caller create the key", async () => {
       const { a, b } = make();
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).setIfAbsent("once", `v${i}`, 60_000)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).setIfAbsent("once", `v${i}`, 60_000)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results.indexOf(true);
       expect(await a.get("once")).toBe(`v${winner}`);

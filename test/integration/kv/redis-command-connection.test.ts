@@ -35,7 +35,11 @@ async function runsAfterDrop(options: RedisOptions, failFast = true) {
     const result = await outcome;
     const settledAfterMs = performance.now() - droppedAt;
     await sleep(300);
-    return { result, runs: Number(await admin.get(key)), beforeCommandTimeout: settledAfterMs < COMMAND_OPTIONS.commandTimeout! / 2 };
+    return {
+      result,
+      runs: Number(await admin.get(key)),
+      beforeCommandTimeout: settledAfterMs < COMMAND_OPTIONS.commandTimeout! / 2,
+    };
   } finally {
     client.disconnect();
     await admin.del(key);
@@ -52,6 +56,9 @@ describe("the shared Redis command connection", () => {
   });
 
   it("(ioredis's default resends it, so it would have run twice)", async () => {
-    expect(await runsAfterDrop({ ...COMMAND_OPTIONS, autoResendUnfulfilledCommands: true }, false)).toMatchObject({ result: "answered", runs: 2 });
+    expect(await runsAfterDrop({ ...COMMAND_OPTIONS, autoResendUnfulfilledCommands: true }, false)).toMatchObject({
+      result: "answered",
+      runs: 2,
+    });
   });
 });

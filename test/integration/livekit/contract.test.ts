@@ -53,7 +53,11 @@ describe.each(TARGETS)("LiveKit contract: $name", (target) => {
   let admin: RoomServiceClient;
   let prefix: string;
   const twirp = (method: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}/twirp/livekit.RoomService/${method}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" });
+    fetch(`${server.url}/twirp/livekit.RoomService/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: "{}",
+    });
   const validate = (token: string, version: "" | "/v1" = "") =>
     fetch(`${server.url}/rtc${version}/validate?access_token=${encodeURIComponent(token)}`);
 
@@ -189,7 +193,9 @@ describe("only the real server: it accepts our token for the room it names", () 
   });
 
   it("validate answers success (the double answers 503: it carries no media)", async () => {
-    const info = await createLivekitRooms({ apiUrl: server.url, ...credentials }).createSessionRoom(`real${Date.now().toString(36)}`);
+    const info = await createLivekitRooms({ apiUrl: server.url, ...credentials }).createSessionRoom(
+      `real${Date.now().toString(36)}`,
+    );
     const response = await fetch(`${server.url}/rtc/validate?access_token=${encodeURIComponent(await tokenFor(info.name))}`);
     expect({ status: response.status, body: await response.text() }).toEqual({ status: 200, body: "success" });
   });

@@ -35,8 +35,20 @@ async function clientWith(grant: VideoGrant, secret = credentials.apiSecret, key
 
 describe("RoomService double with the real SDK", () => {
   it("creates a room with the requested settings", async () => {
-    const room = await client.createRoom({ name: "mm_a", maxParticipants: 2, emptyTimeout: 60, departureTimeout: 15, metadata: '{"sessionId":"a"}' });
-    expect(room).toMatchObject({ name: "mm_a", maxParticipants: 2, emptyTimeout: 60, departureTimeout: 15, metadata: '{"sessionId":"a"}' });
+    const room = await client.createRoom({
+      name: "mm_a",
+      maxParticipants: 2,
+      emptyTimeout: 60,
+      departureTimeout: 15,
+      metadata: '{"sessionId":"a"}',
+    });
+    expect(room).toMatchObject({
+      name: "mm_a",
+      maxParticipants: 2,
+      emptyTimeout: 60,
+      departureTimeout: 15,
+      metadata: '{"sessionId":"a"}',
+    });
     expect(room.sid).toMatch(/^RM_/);
     expect(typeof room.creationTime).toBe("bigint");
     expect(room.creationTime).toBeGreaterThan(0n);

@@ -60,7 +60,16 @@ describe("rtc attempts", () => {
     expect(answer.status).toBe(503);
 
     expect(double.rtcAttempts).toEqual<RtcAttempt[]>([
-      expect.objectContaining({ kind: "websocket", path: "/rtc/v1", token, identity: "user-7", room: "mm_s1", name: "Nick", tokenValid: true, status: 503 }),
+      expect.objectContaining({
+        kind: "websocket",
+        path: "/rtc/v1",
+        token,
+        identity: "user-7",
+        room: "mm_s1",
+        name: "Nick",
+        tokenValid: true,
+        status: 503,
+      }),
     ]);
   });
 
@@ -69,7 +78,13 @@ describe("rtc attempts", () => {
     const answer = await websocketHandshake(`${double.wsUrl}/rtc?access_token=${token}`);
     expect(answer.status).toBe(401);
     expect(answer.body).toMatch(/invalid token/);
-    expect(double.rtcAttempts[0]).toMatchObject({ kind: "websocket", path: "/rtc", identity: "user-7", room: "mm_s2", tokenValid: false });
+    expect(double.rtcAttempts[0]).toMatchObject({
+      kind: "websocket",
+      path: "/rtc",
+      identity: "user-7",
+      room: "mm_s2",
+      tokenValid: false,
+    });
   });
 
   it("answers the validate probe: 404 for a room that does not exist (auto_create off)", async () => {

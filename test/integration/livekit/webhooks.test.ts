@@ -40,7 +40,14 @@ describe("webhook round trip", () => {
     });
     expect(sent.status).toBe(200);
     expect(sent.id).toMatch(/^EV_/);
-    expect(received).toEqual([expect.objectContaining({ id: sent.id, event: "participant_joined", sessionId: "sessA", participant: expect.objectContaining({ identity: "user-1", sid: "PA_1" }) })]);
+    expect(received).toEqual([
+      expect.objectContaining({
+        id: sent.id,
+        event: "participant_joined",
+        sessionId: "sessA",
+        participant: expect.objectContaining({ identity: "user-1", sid: "PA_1" }),
+      }),
+    ]);
   });
 
   it("a retry re-sends the same id", async () => {
@@ -100,7 +107,11 @@ describe("webhook round trip", () => {
     double.setWebhookUrl(endpointUrl);
     await createLivekitRooms({ apiUrl: double.url, ...credentials }).createSessionRoom("ctl");
     const post = (path: string, body: unknown) =>
-      fetch(`${double.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${double.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
 
     const joined = await post("/_double/participants", { room: "mm_ctl", identity: "u1", name: "Nick" });
     expect(joined.status).toBe(201);
@@ -124,6 +135,8 @@ describe("webhook round trip", () => {
     double.setWebhookUrl("http://127.0.0.1:9/nowhere");
     await createLivekitRooms({ apiUrl: double.url, ...credentials }).createSessionRoom("lost");
     await double.flushWebhooks();
-    expect(double.webhookDeliveries).toEqual([expect.objectContaining({ event: "room_started", status: null, error: expect.any(String) })]);
+    expect(double.webhookDeliveries).toEqual([
+      expect.objectContaining({ event: "room_started", status: null, error: expect.any(String) }),
+    ]);
   });
 });

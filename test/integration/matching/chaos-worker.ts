@@ -38,9 +38,15 @@ async function main() {
     const now = Date.now();
     const roll = Math.random();
     if (roll < 0.5) {
-      const out = await store.enqueue(user, { mood: pick(MOODS), interests: [pick(["a", "b", "c"])], mode: pick(["any", "same_mood"] as const) }, { nickname: user, avatar: null }, now);
+      const out = await store.enqueue(
+        user,
+        { mood: pick(MOODS), interests: [pick(["a", "b", "c"])], mode: pick(["any", "same_mood"] as const) },
+        { nickname: user, avatar: null },
+        now,
+      );
       count(`enqueue:${out.kind}`);
-      if (out.kind === "matched" && out.created) log.created.push({ id: out.session.id, a: out.session.a.userId, b: out.session.b.userId });
+      if (out.kind === "matched" && out.created)
+        log.created.push({ id: out.session.id, a: out.session.a.userId, b: out.session.b.userId });
     } else if (roll < 0.7) {
       const out = await store.skip(user, now);
       count(`skip:${out.kind}`);

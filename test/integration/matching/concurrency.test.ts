@@ -65,7 +65,8 @@ describe("Redis driver under two processes", () => {
       expect(new Set(ended).size).toBe(ended.length);
       const live = new Set(await redis.zrange(`${keyPrefix(namespace)}live`, 0, -1));
       const endedSet = new Set(ended);
-      for (const s of created) expect(live.has(s.id) !== endedSet.has(s.id), `session ${s.id} lost or both live and ended`).toBe(true);
+      for (const s of created)
+        expect(live.has(s.id) !== endedSet.has(s.id), `session ${s.id} lost or both live and ended`).toBe(true);
       // every user is in exactly one state, consistent with the store's keys
       let waiting = 0;
       let inSession = 0;
@@ -95,7 +96,12 @@ describe("Redis driver under two processes", () => {
       expect(await store.commitPair("a", va, "b", vb, "sess1", 5_000)).toEqual({ kind: "conflict", reason: "mood" });
       const first = await store.commitPair("a", va, "b", vb, "sess1", 12_000);
       expect(first).toMatchObject({ kind: "created", session: { id: "sess1", commonInterests: ["x"] } });
-      const snapshot = async () => [await redis.hgetall(`${p}cur`), await redis.zrange(`${p}live`, 0, -1), await redis.lrange(`${p}waits`, 0, -1), await redis.zcard(`${p}q`)];
+      const snapshot = async () => [
+        await redis.hgetall(`${p}cur`),
+        await redis.zrange(`${p}live`, 0, -1),
+        await redis.lrange(`${p}waits`, 0, -1),
+        await redis.zcard(`${p}q`),
+      ];
       const before = await snapshot();
       const replay = await store.commitPair("a", va, "b", vb, "sess1", 12_000);
       expect(replay).toEqual({ ...first, kind: "exists" });

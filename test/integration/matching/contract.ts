@@ -36,7 +36,11 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
 
     it("matches two compatible users at once and reports an existing session on re-enqueue", async () => {
       const store = await make();
-      expect(await store.enqueue("a", prefs({ interests: ["Music", "film"] }), profile("Ann"), T0)).toEqual({ kind: "waiting", position: 1, waiting: 1 });
+      expect(await store.enqueue("a", prefs({ interests: ["Music", "film"] }), profile("Ann"), T0)).toEqual({
+        kind: "waiting",
+        position: 1,
+        waiting: 1,
+      });
       const out = await store.enqueue("b", prefs({ interests: ["music"] }), { nickname: "Bob", avatar: "x.png" }, T0 + 2 * S);
       const s = sessionOf(out);
       expect(out).toMatchObject({ created: true });
@@ -144,7 +148,9 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
 
       // mode any accepts anyone, but the same_mood side still waits for its own relaxation
       await store.enqueue("c", prefs({ mood: "shy" }), profile("C"), T0 + 20 * S);
-      expect(await store.enqueue("d", prefs({ mood: "fire", mode: "any" }), profile("D"), T0 + 25 * S)).toMatchObject({ kind: "waiting" });
+      expect(await store.enqueue("d", prefs({ mood: "fire", mode: "any" }), profile("D"), T0 + 25 * S)).toMatchObject({
+        kind: "waiting",
+      });
       expect(await store.sweep(T0 + 29 * S)).toEqual([]);
       expect((await store.sweep(T0 + 30 * S)).map(members)).toEqual([["c", "d"]]);
 
@@ -178,18 +184,27 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       await store.enqueue("b", prefs({ mood: "chill", mode: "any", interests: ["go"] }), profile("B"), T0 + 1);
       await store.enqueue("c", prefs({ mood: "fire", mode: "any", interests: ["go", "tea"] }), profile("C"), T0 + 2);
       await store.enqueue("d", prefs({ mood: "chill", mode: "any", interests: ["x"] }), profile("D"), T0 + 3);
-      const s1 = sessionOf(await store.enqueue("n1", prefs({ mood: "chill", mode: "any", interests: ["tea", "go"] }), profile("N1"), T0 + 4));
+      const s1 = sessionOf(
+        await store.enqueue("n1", prefs({ mood: "chill", mode: "any", interests: ["tea", "go"] }), profile("N1"), T0 + 4),
+      );
       expect(members(s1)).toEqual(["c", "n1"]);
       expect(s1.commonInterests).toEqual(["tea", "go"]);
       expect(s1.score).toBe(2);
       // equal interests (none common): the same mood wins over the longer wait
-      const s2 = sessionOf(await store.enqueue("n2", prefs({ mood: "chill", mode: "any", interests: ["zzz"] }), profile("N2"), T0 + 5));
+      const s2 = sessionOf(
+        await store.enqueue("n2", prefs({ mood: "chill", mode: "any", interests: ["zzz"] }), profile("N2"), T0 + 5),
+      );
       expect(members(s2)).toEqual(["b", "n2"]);
       expect(s2.score).toBe(0.5);
     });
 
     it("skips re-queue, cooldowns escalate 1/5/15 min, and a long conversation resets the level", async () => {
-      const cfg = { skipFree: 2, skipWindowMs: 600_000, cooldownStepsMs: [60_000, 300_000, 900_000], cooldownResetAfterMs: 60_000 };
+      const cfg = {
+        skipFree: 2,
+        skipWindowMs: 600_000,
+        cooldownStepsMs: [60_000, 300_000, 900_000],
+        cooldownResetAfterMs: 60_000,
+      };
       const store = await make(cfg);
       let n = 0;
       let t = T0;
@@ -224,7 +239,9 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
 
       // second offence: 5 min
       t += 60_000;
-      expect(await store.enqueue("s", prefs({ mood: "random", mode: "any" }), profile("S"), t)).toMatchObject({ kind: "waiting" });
+      expect(await store.enqueue("s", prefs({ mood: "random", mode: "any" }), profile("S"), t)).toMatchObject({
+        kind: "waiting",
+      });
       for (let i = 0; i < 2; i++) expect((await skipRound()).out.kind).toBe("skipped");
       expect((await skipRound()).out).toMatchObject({ kind: "cooldown", until: t + 300_000 });
 
@@ -241,7 +258,12 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
     });
 
     it("a session its user ends (Stop, or leaving) within cooldownResetAfterMs counts as a skip: Stop then Start is Next", async () => {
-      const cfg = { skipFree: 2, skipWindowMs: 600_000, cooldownStepsMs: [60_000, 300_000, 900_000], cooldownResetAfterMs: 60_000 };
+      const cfg = {
+        skipFree: 2,
+        skipWindowMs: 600_000,
+        cooldownStepsMs: [60_000, 300_000, 900_000],
+        cooldownResetAfterMs: 60_000,
+      };
       const store = await make(cfg);
       let n = 0;
       let t = T0;
@@ -250,10 +272,18 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
         return sessionOf(await store.enqueue(`p${++n}`, prefs({ mood: "random", mode: "any" }), profile("P"), t));
       };
       // ended by the other side, by nobody, for safety, or after a real conversation: not counted
-      for (const [reason, by] of [["end", "other"], ["disconnect", null], ["timeout", null], ["report", "s"], ["block", "s"]] as const) {
+      for (const [reason, by] of [
+        ["end", "other"],
+        ["disconnect", null],
+        ["timeout", null],
+        ["report", "s"],
+        ["block", "s"],
+      ] as const) {
         const s = await meet();
         t += S;
-        expect(await store.endSession(s.id, reason, by === "other" ? s.a.userId === "s" ? s.b.userId : s.a.userId : by, t)).toMatchObject({ reason });
+        expect(
+          await store.endSession(s.id, reason, by === "other" ? (s.a.userId === "s" ? s.b.userId : s.a.userId) : by, t),
+        ).toMatchObject({ reason });
       }
       const long = await meet();
       t += 60_000;
@@ -293,7 +323,11 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       await store.enqueue("s", prefs(), profile("S"), T0);
       const first = sessionOf(await store.enqueue("p1", prefs(), profile("P"), T0));
       const out = await store.skip("s", T0 + S, { requeue: false });
-      expect(out).toEqual({ kind: "skipped", ended: expect.objectContaining({ id: first.id, reason: "skip", endedBy: "s" }), requeue: null });
+      expect(out).toEqual({
+        kind: "skipped",
+        ended: expect.objectContaining({ id: first.id, reason: "skip", endedBy: "s" }),
+        requeue: null,
+      });
       expect(await store.getState("s", T0 + S)).toEqual({ status: "idle", cooldownUntil: null });
       await store.enqueue("p2", prefs(), profile("P"), T0 + S);
       expect(await store.getState("p2", T0 + S)).toMatchObject({ status: "waiting" });
@@ -307,7 +341,9 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       const s = sessionOf(await store.enqueue("b", prefs(), profile("B"), T0));
       expect(await store.activate(s.id, T0 + S)).toMatchObject({ activeAt: T0 + S });
       expect(await store.activate(s.id, T0 + 2 * S)).toMatchObject({ activeAt: T0 + S });
-      const results = await Promise.all([1, 2, 3, 4, 5].map((i) => store.endSession(s.id, "end", i % 2 ? "a" : null, T0 + 3 * S)));
+      const results = await Promise.all(
+        [1, 2, 3, 4, 5].map((i) => store.endSession(s.id, "end", i % 2 ? "a" : null, T0 + 3 * S)),
+      );
       const ended = results.filter((r) => r !== null);
       expect(ended).toHaveLength(1);
       expect(ended[0]).toMatchObject({ id: s.id, endedAt: T0 + 3 * S, reason: "end", activeAt: T0 + S });
@@ -346,7 +382,12 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       await store.touch("p", T0 + 5 * S);
       await store.touch("q", T0 + 30 * S);
       await store.touch("p", T0 + 2 * S); // never backwards
-      expect(await store.lastSeen(["p", "q", "never"])).toEqual(new Map([["p", T0 + 5 * S], ["q", T0 + 30 * S]]));
+      expect(await store.lastSeen(["p", "q", "never"])).toEqual(
+        new Map([
+          ["p", T0 + 5 * S],
+          ["q", T0 + 30 * S],
+        ]),
+      );
       await store.expire(T0 + 80 * S);
       expect(await store.lastSeen(["p", "q"])).toEqual(new Map([["q", T0 + 30 * S]]));
     });
@@ -354,7 +395,13 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
     it("primes exclusions and recent pairs once per user", async () => {
       const store = await make({ rematchWindowMs: 86_400_000 });
       expect(await store.isPrimed("a")).toBe(false);
-      const data = { excluded: ["x"], recent: [{ userId: "r", at: T0 - 3_600_000 }, { userId: "old", at: T0 - 90_000_000 }] };
+      const data = {
+        excluded: ["x"],
+        recent: [
+          { userId: "r", at: T0 - 3_600_000 },
+          { userId: "old", at: T0 - 90_000_000 },
+        ],
+      };
       expect(await store.prime("a", data)).toBe(true);
       expect(await store.isPrimed("a")).toBe(true);
       expect(await store.prime("a", data)).toBe(false);
@@ -382,13 +429,23 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
 
     it("reports queue statistics", async () => {
       const store = await make();
-      expect(await store.stats()).toEqual({ waiting: 0, byMood: { chill: 0, fire: 0, silly: 0, shy: 0, random: 0 }, liveSessions: 0, avgWaitMs: 0 });
+      expect(await store.stats()).toEqual({
+        waiting: 0,
+        byMood: { chill: 0, fire: 0, silly: 0, shy: 0, random: 0 },
+        liveSessions: 0,
+        avgWaitMs: 0,
+      });
       await store.enqueue("a", prefs({ mood: "fire" }), profile("A"), T0);
       await store.enqueue("b", prefs({ mood: "shy" }), profile("B"), T0);
       await store.enqueue("c", prefs({ mood: "shy" }), profile("C"), T0 + 1);
       expect(await store.stats()).toMatchObject({ waiting: 1, byMood: { fire: 1, shy: 0 }, liveSessions: 1, avgWaitMs: 1 });
       sessionOf(await store.enqueue("d", prefs({ mood: "fire" }), profile("D"), T0 + 4001));
-      expect(await store.stats()).toEqual({ waiting: 0, byMood: { chill: 0, fire: 0, silly: 0, shy: 0, random: 0 }, liveSessions: 2, avgWaitMs: Math.round((1 + 0 + 4001 + 0) / 4) });
+      expect(await store.stats()).toEqual({
+        waiting: 0,
+        byMood: { chill: 0, fire: 0, silly: 0, shy: 0, random: 0 },
+        liveSessions: 2,
+        avgWaitMs: Math.round((1 + 0 + 4001 + 0) / 4),
+      });
     });
   });
 }

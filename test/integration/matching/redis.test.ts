@@ -27,7 +27,8 @@ function storeWithRawCalls() {
   const store = createRedisMatchStore({ redis, config, namespace, sweepLock: false });
   onTestFinished(() => deleteNamespace(redis, namespace).then(() => undefined));
   const prefix = keyPrefix(namespace);
-  const raw = (name: MatchFunction, now: number, ...args: (string | number)[]) => redis.fcall(functionName(name), 1, prefix, ...functionHeader(config, now), ...args);
+  const raw = (name: MatchFunction, now: number, ...args: (string | number)[]) =>
+    redis.fcall(functionName(name), 1, prefix, ...functionHeader(config, now), ...args);
   return { store, prefix, raw };
 }
 
@@ -42,8 +43,30 @@ describe("redis driver specifics", () => {
     const version = async (id: string) => decodeTicket((await redis.hget(`${prefix}tix`, id))!).version;
     const [b, c, d] = [await version("b"), await version("c"), await version("d")];
     // relaxed by now; the second pair reuses b, whom the first took
-    const replies = (await raw("commit", 60_000, "b", b, "c", c, "s1", "d", d, "b", b, "s2", "d", d, "d", d, "s3")) as unknown[][];
-    expect(replies.map((r) => r.slice(0, r[0] === "conflict" ? 2 : 1))).toEqual([["created"], ["conflict", "gone"], ["conflict", "self"]]);
+    const replies = (await raw(
+      "commit",
+      60_000,
+      "b",
+      b,
+      "c",
+      c,
+      "s1",
+      "d",
+      d,
+      "b",
+      b,
+      "s2",
+      "d",
+      d,
+      "d",
+      d,
+      "s3",
+    )) as unknown[][];
+    expect(replies.map((r) => r.slice(0, r[0] === "conflict" ? 2 : 1))).toEqual([
+      ["created"],
+      ["conflict", "gone"],
+      ["conflict", "self"],
+    ]);
     expect(sessionFields(replies[0]![1])).toMatchObject({ id: "s1", a: "b", b: "c" });
     expect(await store.getState("d", 60_000)).toMatchObject({ status: "waiting" });
   });
@@ -63,7 +86,17 @@ describe("redis driver specifics", () => {
     const { store, prefix, raw } = storeWithRawCalls();
     const chill = { mood: "chill" as const, interests: [], mode: "same_mood" as const };
     // the same call twice, as a client resends an unanswered command after reconnecting
-    const enqueueA = (now: number) => raw("batch", now, "E", "a", encodeRequest(chill, { nickname: "A", avatar: null }), "SID0000000000001", "-inf", 0) as Promise<unknown[][]>;
+    const enqueueA = (now: number) =>
+      raw(
+        "batch",
+        now,
+        "E",
+        "a",
+        encodeRequest(chill, { nickname: "A", avatar: null }),
+        "SID0000000000001",
+        "-inf",
+        0,
+      ) as Promise<unknown[][]>;
     await store.enqueue("b", chill, { nickname: "B", avatar: null }, 1000);
     const [first] = await enqueueA(1001);
     expect(first!.slice(0, 3)).toEqual(["matched", "SID0000000000001", "1"]);
@@ -146,7 +179,9 @@ describe("redis driver specifics", () => {
     await store.touch("c", 1000);
     const keys = await redis.keys(`mm:{${namespace}}:*`);
     expect(keys.length).toBeGreaterThan(5);
-    const slots = new Set(await Promise.all(keys.map((k) => redis.call("CLUSTER", "KEYSLOT", k).catch(() => k.match(/\{(.+?)\}/)![1]))));
+    const slots = new Set(
+      await Promise.all(keys.map((k) => redis.call("CLUSTER", "KEYSLOT", k).catch(() => k.match(/\{(.+?)\}/)![1]))),
+    );
     expect(slots.size).toBe(1);
     await store.close();
     expect(await redis.ping()).toBe("PONG");

@@ -30,7 +30,10 @@ describe("/api/health", () => {
   });
 
   it("names the failing dependency with a generic status, and no internal error text", async () => {
-    const driverError = await unreachable.db.execute("select 1").then(() => null, (e: Error) => e);
+    const driverError = await unreachable.db.execute("select 1").then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(driverError).toBeInstanceOf(Error);
     installServices({ ...h.deps, db: unreachable.db });
     try {
@@ -38,9 +41,13 @@ describe("/api/health", () => {
       expect(res.status).toBe(503);
       const text = await res.text();
       const body = JSON.parse(text);
-      expect(body).toMatchObject({ status: "degraded", checks: { database: { ok: false, ms: expect.any(Number) }, store: { ok: true } } });
+      expect(body).toMatchObject({
+        status: "degraded",
+        checks: { database: { ok: false, ms: expect.any(Number) }, store: { ok: true } },
+      });
       expect(Object.keys(body.checks.database).sort()).toEqual(["ms", "ok"]);
-      for (const leak of ["ECONNREFUSED", "127.0.0.1", "select", "nowhere", driverError!.message]) expect(text).not.toContain(leak);
+      for (const leak of ["ECONNREFUSED", "127.0.0.1", "select", "nowhere", driverError!.message])
+        expect(text).not.toContain(leak);
     } finally {
       installServices(h.deps);
     }

@@ -20,9 +20,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-const enqueue = (u: TestUser, body: unknown = { mode: "any" }) => enqueueRoute.POST(apiRequest(u, "/api/matching/enqueue", { method: "POST", body }));
+const enqueue = (u: TestUser, body: unknown = { mode: "any" }) =>
+  enqueueRoute.POST(apiRequest(u, "/api/matching/enqueue", { method: "POST", body }));
 const bearer = (path: string, token: string, init: RequestInit = {}) =>
-  new Request(`http://localhost:3000${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers ?? {}) } });
+  new Request(`http://localhost:3000${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers ?? {}) },
+  });
 
 describe("rate limits", () => {
   it("chat floods get 429 RATE_LIMITED with Retry-After", async () => {
@@ -32,7 +36,9 @@ describe("rate limits", () => {
     const sessionId = (await (await enqueue(b)).json()).session.id;
     let limited: Response | undefined;
     for (let i = 0; i < 40 && !limited; i++) {
-      const res = await messagesRoute.POST(apiRequest(a, "/api/chat/messages", { method: "POST", body: { sessionId, text: `m${i}` } }));
+      const res = await messagesRoute.POST(
+        apiRequest(a, "/api/chat/messages", { method: "POST", body: { sessionId, text: `m${i}` } }),
+      );
       if (res.status === 429) limited = res;
       else expect(res.status).toBe(200);
     }
@@ -50,8 +56,12 @@ describe("moderation", () => {
     const offender = await h.newUser("Otto");
     await enqueue(reporter);
     const sessionId = (await (await enqueue(offender)).json()).session.id;
-    await messagesRoute.POST(apiRequest(offender, "/api/chat/messages", { method: "POST", body: { sessionId, text: "something awful" } }));
-    const created = await reportsRoute.POST(apiRequest(reporter, "/api/reports", { method: "POST", body: { sessionId, reason: "minor", details: "looks 12" } }));
+    await messagesRoute.POST(
+      apiRequest(offender, "/api/chat/messages", { method: "POST", body: { sessionId, text: "something awful" } }),
+    );
+    const created = await reportsRoute.POST(
+      apiRequest(reporter, "/api/reports", { method: "POST", body: { sessionId, reason: "minor", details: "looks 12" } }),
+    );
     expect(created.status).toBe(201);
     const reportId = (await created.json()).id;
 
@@ -64,7 +74,12 @@ describe("moderation", () => {
     const list = await adminReports.GET(bearer("/api/admin/reports", "test-admin-token"));
     expect(list.status).toBe(200);
     const { reports } = await list.json();
-    expect(reports[0]).toMatchObject({ id: reportId, severity: "critical", reason: "minor", reported: { id: offender.id, nickname: "Otto" } });
+    expect(reports[0]).toMatchObject({
+      id: reportId,
+      severity: "critical",
+      reason: "minor",
+      reported: { id: offender.id, nickname: "Otto" },
+    });
     expect(reports[0].chat).toEqual([expect.objectContaining({ from: "reported", text: "something awful" })]);
     expect(reports.map((r: { severity: string }) => r.severity)).toEqual(["critical", "low"]);
 
@@ -73,7 +88,10 @@ describe("moderation", () => {
     await enqueue(offender);
     await enqueue(victim);
     expect((await (await statusRoute.GET(apiRequest(offender, "/api/matching/status"))).json()).status).toBe("in_session");
-    const act = (id: string, body: unknown) => adminReport.POST(bearer(`/api/admin/reports/${id}`, "test-admin-token", { method: "POST", body: JSON.stringify(body) }), { params: Promise.resolve({ id }) });
+    const act = (id: string, body: unknown) =>
+      adminReport.POST(bearer(`/api/admin/reports/${id}`, "test-admin-token", { method: "POST", body: JSON.stringify(body) }), {
+        params: Promise.resolve({ id }),
+      });
     const banned = await act(reportId, { action: "ban", hours: 24 });
     expect(banned.status).toBe(200);
     expect((await banned.json()).status).toBe("actioned");
@@ -90,7 +108,13 @@ describe("operations", () => {
     const a = await h.newUser();
     await enqueue(a, { mood: "silly", interests: ["Chess", "jazz"] });
     const stats = await (await adminStats.GET(bearer("/api/admin/stats", "test-admin-token"))).json();
-    expect(stats).toMatchObject({ waiting: expect.any(Number), queueByMood: expect.objectContaining({ silly: 1 }), activeSessions: expect.any(Number), online: expect.any(Number), matchesLastHour: expect.any(Number) });
+    expect(stats).toMatchObject({
+      waiting: expect.any(Number),
+      queueByMood: expect.objectContaining({ silly: 1 }),
+      activeSessions: expect.any(Number),
+      online: expect.any(Number),
+      matchesLastHour: expect.any(Number),
+    });
     expect(stats.matchesLastHour).toBeGreaterThanOrEqual(2);
 
     const metrics = await metricsRoute.GET(bearer("/api/metrics", "test-metrics-token"));
@@ -102,7 +126,12 @@ describe("operations", () => {
     expect(text).toMatch(/moodmatch_http_errors_total\{[^}]*code="RATE_LIMITED"/);
 
     const popular = await (await popularRoute.GET(new Request("http://localhost:3000/api/interests/popular"))).json();
-    expect(popular).toEqual(expect.arrayContaining([{ interest: "chess", count: 1 }, { interest: "jazz", count: 1 }]));
+    expect(popular).toEqual(
+      expect.arrayContaining([
+        { interest: "chess", count: 1 },
+        { interest: "jazz", count: 1 },
+      ]),
+    );
   });
 
   it("maintenance mode: enqueue answers 503 and streams get a maintenance event", async () => {

@@ -92,7 +92,10 @@ describe("two production instances on one Redis and Postgres", () => {
     expect(aliceMatched.session.partner).toMatchObject({ nickname: "Bob", commonInterests: ["jazz"] });
     expect(bobMatched.session.partner.nickname).toBe("Alice");
     const room = aliceMatched.session.roomName as string;
-    for (const [m, id] of [[aliceMatched, alice.userId], [bobMatched, bob.userId]] as const) {
+    for (const [m, id] of [
+      [aliceMatched, alice.userId],
+      [bobMatched, bob.userId],
+    ] as const) {
       const claims = decodeJwt(m.livekit.token) as { sub: string; video: { room: string; roomJoin: boolean } };
       expect(claims.sub).toBe(id);
       expect(claims.video).toMatchObject({ room, roomJoin: true });
@@ -109,7 +112,10 @@ describe("two production instances on one Redis and Postgres", () => {
     expect(await next(sb.reader, "chat")).toMatchObject({ text: "hello back", from: "partner" });
 
     // The same user through the other instance sees the same state (shared store).
-    expect((await alice.via(two.url).json("/api/matching/status")).body).toMatchObject({ status: "in_session", session: { id: sessionId } });
+    expect((await alice.via(two.url).json("/api/matching/status")).body).toMatchObject({
+      status: "in_session",
+      session: { id: sessionId },
+    });
 
     const skipped = await alice.json("/api/matching/skip", {});
     expect(skipped.status).toBe(200);

@@ -16,7 +16,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-
 async function reflect(user: TestUser | null, body: unknown) {
   const res = await reflectionsRoute.POST(postAs(user, "/api/reflections", body));
   return { status: res.status, body: await res.json() };
@@ -35,7 +34,12 @@ describe("POST /api/reflections on real Postgres and Redis", () => {
     const mine = await reflect(a, { sessionId, vibe: 5, outcome: "again", tags: ["kind", "funny"] });
     expect(mine.status, JSON.stringify(mine.body)).toBe(201);
     expect(mine.body.id).toEqual(expect.any(String));
-    expect(await findReflection(h.deps.db, sessionId, a.id)).toMatchObject({ rated: b.id, vibe: 5, outcome: "again", tags: ["kind", "funny"] });
+    expect(await findReflection(h.deps.db, sessionId, a.id)).toMatchObject({
+      rated: b.id,
+      vibe: 5,
+      outcome: "again",
+      tags: ["kind", "funny"],
+    });
 
     // The partner reflects independently.
     expect((await reflect(b, { sessionId, vibe: 2, outcome: "pass" })).status).toBe(201);
@@ -81,7 +85,10 @@ describe("POST /api/reflections on real Postgres and Redis", () => {
     const { a, sessionId } = await call(REFLECTION_MIN_CALL_MS + 1_000);
     const [row] = await h.deps.db.select().from(matchSessions).where(eq(matchSessions.id, sessionId));
     // Both joined the room 5 s in: the call itself lasted 16 s.
-    await h.deps.db.update(matchSessions).set({ activeAt: new Date(row!.createdAt.getTime() + 5_000) }).where(eq(matchSessions.id, sessionId));
+    await h.deps.db
+      .update(matchSessions)
+      .set({ activeAt: new Date(row!.createdAt.getTime() + 5_000) })
+      .where(eq(matchSessions.id, sessionId));
     expect((await reflect(a, { sessionId, vibe: 3, outcome: "maybe" })).status).toBe(409);
   });
 

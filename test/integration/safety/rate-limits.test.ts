@@ -127,7 +127,13 @@ describe("rate limits on real Redis", () => {
 
   it("Redis unreachable: never throws, falls back to per-instance limits and logs once", async () => {
     // Never connects: status stays "wait", so every call goes to the insurance limiter.
-    const dead = new Redis({ host: "127.0.0.1", port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const dead = new Redis({
+      host: "127.0.0.1",
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     const logger = recordingLogger();
     try {
       const limits = createRateLimits({ redis: dead, namespace, limits: SMALL, logger });

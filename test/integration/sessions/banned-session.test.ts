@@ -33,7 +33,11 @@ const status = (u: TestUser) => statusRoute.GET(apiRequest(u, "/api/matching/sta
 async function expectSuspended(res: Response) {
   expect(res.status).toBe(403);
   const body = await res.json();
-  expect(body.error).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/suspended until/), requestId: expect.any(String) });
+  expect(body.error).toMatchObject({
+    code: "FORBIDDEN",
+    message: expect.stringMatching(/suspended until/),
+    requestId: expect.any(String),
+  });
   expect(body.error.details.bannedUntil).toEqual(expect.any(String));
 }
 
@@ -59,7 +63,9 @@ describe("banned sessions", () => {
     const reader = new SseReader(res);
     expect((await reader.events(1))[0]).toMatchObject({ event: "state" });
 
-    const report = await reportsRoute.POST(apiRequest(victim, "/api/reports", { method: "POST", body: { sessionId, reason: "harassment" } }));
+    const report = await reportsRoute.POST(
+      apiRequest(victim, "/api/reports", { method: "POST", body: { sessionId, reason: "harassment" } }),
+    );
     const reportId = (await report.json()).id as string;
     const ban = await adminReport.POST(
       new Request(`http://localhost:3000/api/admin/reports/${reportId}`, {
@@ -73,8 +79,12 @@ describe("banned sessions", () => {
 
     expect(await ended(reader, 5_000)).toBe(true);
     await expectSuspended(await status(offender));
-    await expectSuspended(await heartbeatRoute.POST(apiRequest(offender, "/api/matching/heartbeat", { method: "POST", body: {} })));
-    await expectSuspended(await messagesRoute.POST(apiRequest(offender, "/api/chat/messages", { method: "POST", body: { sessionId, text: "hi" } })));
+    await expectSuspended(
+      await heartbeatRoute.POST(apiRequest(offender, "/api/matching/heartbeat", { method: "POST", body: {} })),
+    );
+    await expectSuspended(
+      await messagesRoute.POST(apiRequest(offender, "/api/chat/messages", { method: "POST", body: { sessionId, text: "hi" } })),
+    );
     await expectSuspended(await eventsRoute.GET(apiRequest(offender, "/api/matching/events")));
     // Nobody else is affected.
     expect((await status(victim)).status).toBe(200);

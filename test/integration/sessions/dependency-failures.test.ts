@@ -27,7 +27,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const enqueue = (user: TestUser) => enqueueRoute.POST(apiRequest(user, "/api/matching/enqueue", { method: "POST", body: { mood: "chill" } }));
+const enqueue = (user: TestUser) =>
+  enqueueRoute.POST(apiRequest(user, "/api/matching/enqueue", { method: "POST", body: { mood: "chill" } }));
 
 async function timed(run: () => Promise<Response>) {
   const started = performance.now();

@@ -75,7 +75,10 @@ describe("session lifecycle over the real route handlers", () => {
     expect(matched.body.session.partner).toMatchObject({ nickname: "Ada", mood: "chill", commonInterests: ["music"] });
 
     const event = await nextEvent(streamA.reader, ["matched"]);
-    const data = event.data as { session: { id: string; roomName: string; partner: { nickname: string } }; livekit: { token: string; url: string } };
+    const data = event.data as {
+      session: { id: string; roomName: string; partner: { nickname: string } };
+      livekit: { token: string; url: string };
+    };
     expect(data.session.id).toBe(matched.body.session.id);
     expect(data.session.partner.nickname).toBe("Bo");
     expect(data.session.roomName).toBe(`mm_${data.session.id}`);
@@ -107,7 +110,9 @@ describe("session lifecycle over the real route handlers", () => {
     const streamB = await openEvents(b);
     await streamB.reader.events(1); // state
 
-    const sent = await json(await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "  hello there " })));
+    const sent = await json(
+      await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "  hello there " })),
+    );
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ id: expect.any(String), sentAt: expect.any(String) });
     const chat = await nextEvent(streamB.reader, ["chat"]);
@@ -118,17 +123,23 @@ describe("session lifecycle over the real route handlers", () => {
     expect((await nextEvent(streamB.reader, ["typing"])).data).toEqual({ sessionId: session.id });
 
     const stranger = await h.newUser("Eve");
-    const denied = await json(await messagesRoute.POST(post(stranger, "/api/chat/messages", { sessionId: session.id, text: "hi" })));
+    const denied = await json(
+      await messagesRoute.POST(post(stranger, "/api/chat/messages", { sessionId: session.id, text: "hi" })),
+    );
     expect(denied.status).toBe(403);
 
-    const withheld = await json(await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "you BADWORD" })));
+    const withheld = await json(
+      await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "you BADWORD" })),
+    );
     expect(withheld.body.withheld).toBe(true);
     await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "still here" }));
     expect((await nextEvent(streamB.reader, ["chat"])).data).toMatchObject({ text: "still here" });
 
     const empty = await json(await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "   " })));
     expect(empty.status).toBe(400);
-    const long = await json(await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "x".repeat(501) })));
+    const long = await json(
+      await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "x".repeat(501) })),
+    );
     expect(long.status).toBe(400);
     streamB.close();
   });
@@ -171,7 +182,10 @@ describe("session lifecycle over the real route handlers", () => {
 
     const stream = await openEvents(b, "1");
     const [state] = await stream.reader.events(1);
-    expect(state).toMatchObject({ event: "state", data: { status: "in_session", session: { id: session.id }, livekit: { url: h.livekit.wsUrl } } });
+    expect(state).toMatchObject({
+      event: "state",
+      data: { status: "in_session", session: { id: session.id }, livekit: { url: h.livekit.wsUrl } },
+    });
     stream.close();
 
     const hb = await json(await heartbeatRoute.POST(post(b, "/api/matching/heartbeat")));
@@ -190,7 +204,9 @@ describe("session lifecycle over the real route handlers", () => {
     const { session } = await pair(a, b);
     await messagesRoute.POST(post(b, "/api/chat/messages", { sessionId: session.id, text: "rude line" }));
     await messagesRoute.POST(post(a, "/api/chat/messages", { sessionId: session.id, text: "stop it" }));
-    const report = await json(await reportsRoute.POST(post(a, "/api/reports", { sessionId: session.id, reason: "nudity", details: "on camera" })));
+    const report = await json(
+      await reportsRoute.POST(post(a, "/api/reports", { sessionId: session.id, reason: "nudity", details: "on camera" })),
+    );
     expect(report.status).toBe(201);
     const [row] = await h.deps.db.select().from(reports).where(eq(reports.id, report.body.id));
     expect(row).toMatchObject({ reporter: a.id, reported: b.id, sessionId: session.id, severity: "critical", status: "open" });
@@ -221,7 +237,7 @@ describe("session lifecycle over the real route handlers", () => {
     expect((await blocksRoute.POST(post(stranger, "/api/blocks", { sessionId: session.id }))).status).toBe(403);
     const blocked = await json(await blocksRoute.POST(post(b, "/api/blocks", { sessionId: session.id })));
     expect(blocked.status).toBe(201);
-    expect((await findSessionRecord(h.deps.db, session.id))).toMatchObject({ endReason: "block", endedBy: b.id });
+    expect(await findSessionRecord(h.deps.db, session.id)).toMatchObject({ endReason: "block", endedBy: b.id });
     expect((await blocksRoute.POST(post(b, "/api/blocks", { sessionId: "no-such-session" }))).status).toBe(404);
   });
 
@@ -230,7 +246,9 @@ describe("session lifecycle over the real route handlers", () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe("UNAUTHENTICATED");
     const u = await h.newUser();
-    const bad = await json(await enqueueRoute.POST(post(u, "/api/matching/enqueue", { mood: "furious", interests: ["x".repeat(33)] })));
+    const bad = await json(
+      await enqueueRoute.POST(post(u, "/api/matching/enqueue", { mood: "furious", interests: ["x".repeat(33)] })),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.length).toBe(2);
   });

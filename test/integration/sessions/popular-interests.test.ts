@@ -21,15 +21,23 @@ afterAll(async () => {
 });
 
 const rowCount = async () => {
-  const result = (await h.db.handle.db.execute("select count(*)::int as n from interest_counts")) as unknown as { rows: { n: number }[] };
+  const result = (await h.db.handle.db.execute("select count(*)::int as n from interest_counts")) as unknown as {
+    rows: { n: number }[];
+  };
   return Number(result.rows[0]!.n);
 };
 
 describe("popular interests", () => {
   it("shows what was just typed without writing, and hides what the chat filter would not deliver", async () => {
-    for (const interests of [["jazz", "badword"], ["jazz", "b4dword", "chess"], ["jazz", "snap.gg", "555 123 4567"]]) {
+    for (const interests of [
+      ["jazz", "badword"],
+      ["jazz", "b4dword", "chess"],
+      ["jazz", "snap.gg", "555 123 4567"],
+    ]) {
       const user = await h.newUser();
-      expect((await enqueueRoute.POST(apiRequest(user, "/api/matching/enqueue", { method: "POST", body: { interests } }))).status).toBe(200);
+      expect(
+        (await enqueueRoute.POST(apiRequest(user, "/api/matching/enqueue", { method: "POST", body: { interests } }))).status,
+      ).toBe(200);
       await endRoute.POST(apiRequest(user, "/api/matching/end", { method: "POST", body: {} }));
     }
     const before = await rowCount();

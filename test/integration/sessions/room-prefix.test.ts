@@ -21,7 +21,13 @@ afterAll(async () => {
   configureRoomPrefix(DEFAULT_ROOM_PREFIX);
 });
 
-const cron = () => cleanupRoute.POST(new Request("http://localhost:3000/api/cron/cleanup", { method: "POST", headers: { authorization: "Bearer test-cron-secret" } }));
+const cron = () =>
+  cleanupRoute.POST(
+    new Request("http://localhost:3000/api/cron/cleanup", {
+      method: "POST",
+      headers: { authorization: "Bearer test-cron-secret" },
+    }),
+  );
 
 describe("LIVEKIT_ROOM_PREFIX", () => {
   it("the cron leaves another deployment's rooms alone and still cleans its own", async () => {

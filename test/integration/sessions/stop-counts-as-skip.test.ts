@@ -12,14 +12,17 @@ import { apiRequest, createHarness, type Harness, type TestUser } from "@test/su
  */
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness({ config: { skipFree: 2, skipWindowMs: 600_000, cooldownStepsMs: [60_000, 300_000, 900_000], cooldownResetAfterMs: 60_000 } });
+  h = await createHarness({
+    config: { skipFree: 2, skipWindowMs: 600_000, cooldownStepsMs: [60_000, 300_000, 900_000], cooldownResetAfterMs: 60_000 },
+  });
 });
 afterAll(async () => {
   await h?.close();
 });
 
 const post = (user: TestUser, path: string) => apiRequest(user, path, { method: "POST", body: {} });
-const enqueue = (user: TestUser) => enqueueRoute.POST(apiRequest(user, "/api/matching/enqueue", { method: "POST", body: { mood: "random", mode: "any" } }));
+const enqueue = (user: TestUser) =>
+  enqueueRoute.POST(apiRequest(user, "/api/matching/enqueue", { method: "POST", body: { mood: "random", mode: "any" } }));
 const status = async (user: TestUser) => (await statusRoute.GET(apiRequest(user, "/api/matching/status"))).json();
 
 async function meet(user: TestUser) {

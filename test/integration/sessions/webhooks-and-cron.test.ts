@@ -26,7 +26,9 @@ async function deliver(input: WebhookEventInput | { body: string; auth: string |
   } else ({ body, auth } = input);
   const headers: Record<string, string> = { "content-type": "application/webhook+json" };
   if (auth !== null) headers.authorization = auth;
-  const res = await webhookRoute.POST(new Request("http://localhost:3000/api/livekit/webhooks", { method: "POST", headers, body }));
+  const res = await webhookRoute.POST(
+    new Request("http://localhost:3000/api/livekit/webhooks", { method: "POST", headers, body }),
+  );
   return { status: res.status, body: await res.json() };
 }
 
@@ -62,18 +64,24 @@ describe("LiveKit webhooks", () => {
     const joinA = { event: "participant_joined", room, participant: { identity: a.id, sid: "PA_a1" }, id: "EV_join_a" } as const;
     expect((await deliver(joinA)).body.outcome).toBe("joined");
     expect((await deliver(joinA)).body.outcome).toBe("duplicate");
-    expect((await deliver({ event: "participant_joined", room, participant: { identity: b.id, sid: "PA_b1" } })).body.outcome).toBe("activated");
+    expect(
+      (await deliver({ event: "participant_joined", room, participant: { identity: b.id, sid: "PA_b1" } })).body.outcome,
+    ).toBe("activated");
     expect((await findSessionRecord(h.deps.db, session.id))?.activeAt).toBeInstanceOf(Date);
 
     // A quick reconnect of A: the new sid joins before the old one's leave arrives.
     await deliver({ event: "participant_joined", room, participant: { identity: a.id, sid: "PA_a2" } });
-    expect((await deliver({ event: "participant_left", room, participant: { identity: a.id, sid: "PA_a1" } })).body.outcome).toBe("stale_leave");
+    expect((await deliver({ event: "participant_left", room, participant: { identity: a.id, sid: "PA_a1" } })).body.outcome).toBe(
+      "stale_leave",
+    );
     h.clock.advance(DEPARTURE_GRACE_MS + 1);
     expect(await settleDepartures(h.deps)).toBe(0);
     expect(await statusOf(a)).toBe("in_session");
 
     // A refresh: leave, then a new join within the grace keeps the session.
-    expect((await deliver({ event: "participant_left", room, participant: { identity: a.id, sid: "PA_a2" } })).body.outcome).toBe("left");
+    expect((await deliver({ event: "participant_left", room, participant: { identity: a.id, sid: "PA_a2" } })).body.outcome).toBe(
+      "left",
+    );
     await deliver({ event: "participant_joined", room, participant: { identity: a.id, sid: "PA_a3" } });
     h.clock.advance(DEPARTURE_GRACE_MS + 1);
     expect(await settleDepartures(h.deps)).toBe(0);
@@ -96,18 +104,24 @@ describe("LiveKit webhooks", () => {
     expect((await deliver({ event: "room_finished", room: session.roomName })).body.outcome).toBe("ended");
     expect((await deliver({ event: "room_finished", room: session.roomName })).body.outcome).toBe("ignored");
     expect((await findSessionRecord(h.deps.db, session.id))?.endReason).toBe("disconnect");
-    expect((await deliver({ event: "participant_joined", room: "lobby", participant: { identity: a.id } })).body.outcome).toBe("ignored");
+    expect((await deliver({ event: "participant_joined", room: "lobby", participant: { identity: a.id } })).body.outcome).toBe(
+      "ignored",
+    );
   });
 });
 
 describe("cleanup cron", () => {
   const cron = (auth?: string) =>
-    cleanupRoute.POST(new Request("http://localhost:3000/api/cron/cleanup", { method: "POST", headers: auth ? { authorization: auth } : {} }));
+    cleanupRoute.POST(
+      new Request("http://localhost:3000/api/cron/cleanup", { method: "POST", headers: auth ? { authorization: auth } : {} }),
+    );
 
   it("needs the bearer secret", async () => {
     expect((await cron()).status).toBe(401);
     expect((await cron("Bearer wrong")).status).toBe(401);
-    const get = await cleanupRoute.GET(new Request("http://localhost:3000/api/cron/cleanup", { headers: { authorization: "Bearer test-cron-secret" } }));
+    const get = await cleanupRoute.GET(
+      new Request("http://localhost:3000/api/cron/cleanup", { headers: { authorization: "Bearer test-cron-secret" } }),
+    );
     expect(get.status).toBe(200);
   });
 
@@ -123,7 +137,16 @@ describe("cleanup cron", () => {
     await h.deps.rooms.createSessionRoom("orphan1"); // a room nobody owns
     const lost = await h.newUser();
     const lost2 = await h.newUser();
-    await recordSessionStart(h.deps.db, { id: "lostrec1", userA: lost.id, userB: lost2.id, roomName: "mm_lostrec1", mood: "chill", commonInterests: [], score: 0, createdAt: h.clock.now });
+    await recordSessionStart(h.deps.db, {
+      id: "lostrec1",
+      userA: lost.id,
+      userB: lost2.id,
+      roomName: "mm_lostrec1",
+      mood: "chill",
+      commonInterests: [],
+      score: 0,
+      createdAt: h.clock.now,
+    });
 
     h.clock.advance(61_000); // past the room grace; presence (60 s) ran out for everyone
     const res = await cron("Bearer test-cron-secret");
@@ -138,7 +161,11 @@ describe("cleanup cron", () => {
   });
 
   it("runs once when called concurrently", async () => {
-    const results = await Promise.all([cron("Bearer test-cron-secret"), cron("Bearer test-cron-secret"), cron("Bearer test-cron-secret")]);
+    const results = await Promise.all([
+      cron("Bearer test-cron-secret"),
+      cron("Bearer test-cron-secret"),
+      cron("Bearer test-cron-secret"),
+    ]);
     const bodies = await Promise.all(results.map((r) => r.json()));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(bodies.filter((b) => b.ran).length).toBe(1);
@@ -151,8 +178,18 @@ describe("the announcement outbox", () => {
     const a = await h.newUser("Crash A");
     const b = await h.newUser("Crash B");
     // The store decides, then the instance "dies": nothing is recorded, created or published.
-    await h.deps.store.enqueue(a.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "Crash A", avatar: null }, h.clock.now);
-    const out = await h.deps.store.enqueue(b.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "Crash B", avatar: null }, h.clock.now);
+    await h.deps.store.enqueue(
+      a.id,
+      { mood: "chill", interests: [], mode: "any" },
+      { nickname: "Crash A", avatar: null },
+      h.clock.now,
+    );
+    const out = await h.deps.store.enqueue(
+      b.id,
+      { mood: "chill", interests: [], mode: "any" },
+      { nickname: "Crash B", avatar: null },
+      h.clock.now,
+    );
     if (out.kind !== "matched") throw new Error("expected a match");
     const id = out.session.id;
     expect(await findSessionRecord(h.deps.db, id)).toBeUndefined();
@@ -179,7 +216,12 @@ describe("the announcement outbox", () => {
     const a = await h.newUser();
     const b = await h.newUser();
     await h.deps.store.enqueue(a.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "A", avatar: null }, h.clock.now);
-    const out = await h.deps.store.enqueue(b.id, { mood: "chill", interests: [], mode: "any" }, { nickname: "B", avatar: null }, h.clock.now);
+    const out = await h.deps.store.enqueue(
+      b.id,
+      { mood: "chill", interests: [], mode: "any" },
+      { nickname: "B", avatar: null },
+      h.clock.now,
+    );
     if (out.kind !== "matched") throw new Error("expected a match");
     await h.deps.store.endSession(out.session.id, "skip", a.id, h.clock.now + 1);
     h.clock.advance(6_000);

@@ -82,12 +82,20 @@ describe("trust score on real Postgres and Redis", () => {
 
     h.clock.advance(1_000);
     const ban = await adminReport.POST(
-      apiRequest(null, `/api/admin/reports/${report.id}`, { method: "POST", body: { action: "ban", hours: 24 }, headers: bearer }),
+      apiRequest(null, `/api/admin/reports/${report.id}`, {
+        method: "POST",
+        body: { action: "ban", hours: 24 },
+        headers: bearer,
+      }),
       { params: Promise.resolve({ id: report.id }) },
     );
     expect(ban.status).toBe(200);
     expect(await trustScoreOf(h.deps.db, a.id)).toMatchObject({ score: -19.5, moderation: -20, reflections: 0.5 });
-    expect((await trustLedgerOf(h.deps.db, a.id))[0]).toMatchObject({ source: "report_confirmed", delta: -20, sourceRef: report.id });
+    expect((await trustLedgerOf(h.deps.db, a.id))[0]).toMatchObject({
+      source: "report_confirmed",
+      delta: -20,
+      sourceRef: report.id,
+    });
   });
 
   it("earning a skip cooldown costs a little, once per cooldown", async () => {

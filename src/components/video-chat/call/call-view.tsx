@@ -99,7 +99,12 @@ export function CallView({ session, livekit, media, chat, partnerTyping, ended, 
             onBlock={actions.block}
             onPanic={actions.panic}
             chatToggle={
-              <button type="button" className="control chat-toggle" aria-expanded={chatOpen} onClick={() => setChatOpen((open) => !open)}>
+              <button
+                type="button"
+                className="control chat-toggle"
+                aria-expanded={chatOpen}
+                onClick={() => setChatOpen((open) => !open)}
+              >
                 <ChatIcon />
                 {chatOpen ? "Hide chat" : "Chat"}
                 {!chatOpen && unread > 0 && (

@@ -27,7 +27,9 @@ export function RemoteVideo({
   cameraOff: React.ReactNode;
 }) {
   const camera = remoteTrack(useTracks([{ source: Track.Source.Camera, withPlaceholder: false }], { onlySubscribed: true }));
-  const microphone = remoteTrack(useTracks([{ source: Track.Source.Microphone, withPlaceholder: false }], { onlySubscribed: true }));
+  const microphone = remoteTrack(
+    useTracks([{ source: Track.Source.Microphone, withPlaceholder: false }], { onlySubscribed: true }),
+  );
   const markFirstFrame = useCallback(
     (video: HTMLVideoElement | null) => {
       if (video && typeof video.requestVideoFrameCallback === "function") {
@@ -40,7 +42,9 @@ export function RemoteVideo({
 
   let picture: React.ReactNode;
   if (camera && !camera.publication.isMuted) {
-    picture = <VideoTrack ref={markFirstFrame} trackRef={camera} className="remote-video" aria-label={`${partnerName}'s camera`} />;
+    picture = (
+      <VideoTrack ref={markFirstFrame} trackRef={camera} className="remote-video" aria-label={`${partnerName}'s camera`} />
+    );
   } else {
     picture = camera ? cameraOff : waiting;
   }

@@ -58,7 +58,8 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
   // A 1:1 call has one subscriber, so simulcast layers would only cost encode CPU; without them the
   // first frame arrives sooner (figures in instructions/performance.md).
   const [room] = useState(
-    () => new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false, publishDefaults: { simulcast: false } }),
+    () =>
+      new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false, publishDefaults: { simulcast: false } }),
   );
   const [connection, setConnection] = useState<ConnectionState>(ConnectionState.Disconnected);
   const [problem, setProblem] = useState<MediaProblem | null>(null);

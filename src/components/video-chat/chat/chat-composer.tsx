@@ -65,7 +65,11 @@ export function ChatComposer({
       <button type="submit" className="button button--primary" disabled={disabled || !text.trim()}>
         Send
       </button>
-      {left < 50 && <span className="composer__count" aria-live="polite">{left} left</span>}
+      {left < 50 && (
+        <span className="composer__count" aria-live="polite">
+          {left} left
+        </span>
+      )}
       {error && (
         <p id={errorId} className="composer__error" role="alert">
           {error}

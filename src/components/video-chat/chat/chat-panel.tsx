@@ -31,7 +31,9 @@ export function ChatPanel({
     <section className="chat" aria-label="Text chat">
       <div className="chat__log" role="log" aria-live="polite" aria-relevant="additions" data-testid="chat-log">
         {lines.length === 0 && (
-          <p className="chat__empty">{ended ? "No messages in this chat." : `Say hi to ${partnerName}. Messages stay between you two.`}</p>
+          <p className="chat__empty">
+            {ended ? "No messages in this chat." : `Say hi to ${partnerName}. Messages stay between you two.`}
+          </p>
         )}
         {lines.map((line) => (
           <p key={line.id} className={`bubble bubble--${line.from}${line.pending ? " bubble--pending" : ""}`}>

@@ -53,7 +53,9 @@ export function FriendsPanel({ refresh }: { refresh: number }) {
         </p>
       )}
       {friends && friends.length === 0 && (
-        <p className="muted friends__empty">When you and someone both say you&apos;d talk again after a call, they show up here.</p>
+        <p className="muted friends__empty">
+          When you and someone both say you&apos;d talk again after a call, they show up here.
+        </p>
       )}
       {friends && friends.length > 0 && (
         <ul className="friends__list">
@@ -63,8 +65,15 @@ export function FriendsPanel({ refresh }: { refresh: number }) {
                 {friend.avatar ?? friend.nickname.slice(0, 1).toUpperCase()}
               </span>
               <span className="friends__name">{friend.nickname}</span>
-              <span className={`friends__status${friend.online ? " friends__status--online" : ""}`}>{friend.online ? "Online now" : "Offline"}</span>
-              <button type="button" className="button button--ghost" onClick={() => remove(friend)} aria-label={`Unfriend ${friend.nickname}`}>
+              <span className={`friends__status${friend.online ? " friends__status--online" : ""}`}>
+                {friend.online ? "Online now" : "Offline"}
+              </span>
+              <button
+                type="button"
+                className="button button--ghost"
+                onClick={() => remove(friend)}
+                aria-label={`Unfriend ${friend.nickname}`}
+              >
                 Unfriend
               </button>
             </li>

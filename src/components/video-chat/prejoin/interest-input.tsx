@@ -40,9 +40,7 @@ export function InterestInput({ value, onChange }: { value: string[]; onChange: 
 
   const suggestions = useMemo(() => {
     const typed = normalise(draft);
-    return popular
-      .filter((p) => !value.includes(p.interest) && (!typed || p.interest.includes(typed)))
-      .slice(0, typed ? 6 : 8);
+    return popular.filter((p) => !value.includes(p.interest) && (!typed || p.interest.includes(typed))).slice(0, typed ? 6 : 8);
   }, [popular, draft, value]);
 
   function add(raw: string) {
@@ -68,7 +66,10 @@ export function InterestInput({ value, onChange }: { value: string[]; onChange: 
   return (
     <div className="field">
       <label htmlFor={inputId}>
-        Interests <span className="muted">({value.length}/{MAX_INTERESTS}, optional)</span>
+        Interests{" "}
+        <span className="muted">
+          ({value.length}/{MAX_INTERESTS}, optional)
+        </span>
       </label>
       <div className="tags">
         <ul className="tag-list" aria-label="Your interests">

@@ -18,7 +18,9 @@ export function MediaPreview({ media }: { media: LocalMedia }) {
             <span aria-hidden="true" className="preview__icon">
               {media.video ? "🙈" : "📷"}
             </span>
-            <p>{media.video ? "Camera is off. Strangers will see your avatar." : media.videoProblem ?? "Starting your camera…"}</p>
+            <p>
+              {media.video ? "Camera is off. Strangers will see your avatar." : (media.videoProblem ?? "Starting your camera…")}
+            </p>
           </div>
         )}
         <div className="preview__toggles">

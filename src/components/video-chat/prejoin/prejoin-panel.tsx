@@ -27,7 +27,17 @@ interface Props {
 }
 
 /** Before the first match: who you are, what you're in the mood for, and how you look. */
-export function PrejoinPanel({ nickname, onNickname, preferences, onPreferences, media, starting, cooldownLeftMs, problem, onStart }: Props) {
+export function PrejoinPanel({
+  nickname,
+  onNickname,
+  preferences,
+  onPreferences,
+  media,
+  starting,
+  cooldownLeftMs,
+  problem,
+  onStart,
+}: Props) {
   const nicknameId = useId();
   const cooling = cooldownLeftMs > 0;
   const textOnly = !media.video && !media.audio && (media.videoProblem || media.audioProblem);
@@ -90,7 +100,13 @@ export function PrejoinPanel({ nickname, onNickname, preferences, onPreferences,
           </p>
         )}
         <button type="submit" className="button button--primary button--big" disabled={starting || cooling}>
-          {cooling ? `You can start again in ${formatDuration(cooldownLeftMs)}` : starting ? "Starting…" : textOnly ? "Start (text only)" : "Start"}
+          {cooling
+            ? `You can start again in ${formatDuration(cooldownLeftMs)}`
+            : starting
+              ? "Starting…"
+              : textOnly
+                ? "Start (text only)"
+                : "Start"}
         </button>
         <p className="fine-print">18+ only. Be kind. Press Report if anyone makes you uncomfortable.</p>
       </form>

@@ -28,7 +28,15 @@ const TAG_LABELS: Record<ReflectionTag, string> = {
  * After a longer call: how was it? Small, skippable, private — the partner never sees it. A
  * conversation that can no longer take one (already sent, too old) just closes the card.
  */
-export function ReflectionCard({ prompt, onDone, onFriends }: { prompt: ReflectionPrompt; onDone: () => void; onFriends: () => void }) {
+export function ReflectionCard({
+  prompt,
+  onDone,
+  onFriends,
+}: {
+  prompt: ReflectionPrompt;
+  onDone: () => void;
+  onFriends: () => void;
+}) {
   const [vibe, setVibe] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<ReflectionOutcome | null>(null);
   const [tags, setTags] = useState<ReflectionTag[]>([]);
@@ -82,7 +90,14 @@ export function ReflectionCard({ prompt, onDone, onFriends }: { prompt: Reflecti
         <div className="chips" role="radiogroup" aria-label="Vibe">
           {VIBES.map((v) => (
             <label key={v.value} className={`chip${vibe === v.value ? " chip--on" : ""}`} title={v.label}>
-              <input type="radio" name="reflection-vibe" className="visually-hidden" checked={vibe === v.value} onChange={() => setVibe(v.value)} aria-label={`${v.value}: ${v.label}`} />
+              <input
+                type="radio"
+                name="reflection-vibe"
+                className="visually-hidden"
+                checked={vibe === v.value}
+                onChange={() => setVibe(v.value)}
+                aria-label={`${v.value}: ${v.label}`}
+              />
               <span aria-hidden="true">{v.emoji}</span>
             </label>
           ))}
@@ -93,7 +108,13 @@ export function ReflectionCard({ prompt, onDone, onFriends }: { prompt: Reflecti
         <div className="chips" role="radiogroup" aria-label="Meet again?">
           {REFLECTION_OUTCOMES.map((o) => (
             <label key={o} className={`chip${outcome === o ? " chip--on" : ""}`}>
-              <input type="radio" name="reflection-outcome" className="visually-hidden" checked={outcome === o} onChange={() => setOutcome(o)} />
+              <input
+                type="radio"
+                name="reflection-outcome"
+                className="visually-hidden"
+                checked={outcome === o}
+                onChange={() => setOutcome(o)}
+              />
               {OUTCOME_LABELS[o]}
             </label>
           ))}
@@ -103,7 +124,13 @@ export function ReflectionCard({ prompt, onDone, onFriends }: { prompt: Reflecti
         <legend>Anything that stood out? (optional)</legend>
         <div className="chips">
           {REFLECTION_TAGS.map((tag) => (
-            <button key={tag} type="button" className={`chip chip--small${tags.includes(tag) ? " chip--on" : ""}`} aria-pressed={tags.includes(tag)} onClick={() => toggle(tag)}>
+            <button
+              key={tag}
+              type="button"
+              className={`chip chip--small${tags.includes(tag) ? " chip--on" : ""}`}
+              aria-pressed={tags.includes(tag)}
+              onClick={() => toggle(tag)}
+            >
               {TAG_LABELS[tag]}
             </button>
           ))}
@@ -114,7 +141,12 @@ export function ReflectionCard({ prompt, onDone, onFriends }: { prompt: Reflecti
           {problem}
         </p>
       )}
-      <button type="button" className="button button--primary" onClick={send} disabled={vibe === null || outcome === null || sending}>
+      <button
+        type="button"
+        className="button button--primary"
+        onClick={send}
+        disabled={vibe === null || outcome === null || sending}
+      >
         {sending ? "Sending…" : "Send"}
       </button>
     </section>

@@ -38,11 +38,15 @@ const SHARED = [luaConstantsHeader(), ...SHARED_FILES.map(fromFile)].join("\n\n"
 // Each body runs as a registered function: begin() resets the per-call state first.
 const registrations = (library: string) =>
   MATCH_FUNCTIONS.map(
-    (name) => `redis.register_function('${library}_${name}', function(KEYS, ARGV)\nbegin(KEYS, ARGV)\n${fromFile(FUNCTION_FILES[name])}\nend)`,
+    (name) =>
+      `redis.register_function('${library}_${name}', function(KEYS, ARGV)\nbegin(KEYS, ARGV)\n${fromFile(FUNCTION_FILES[name])}\nend)`,
   ).join("\n\n");
 
 /** The library's name carries a hash of its code, so two versions of the app never call each other's. */
-export const MATCH_LIBRARY_NAME = `mm_${createHash("sha1").update(SHARED + registrations("")).digest("hex").slice(0, 12)}`;
+export const MATCH_LIBRARY_NAME = `mm_${createHash("sha1")
+  .update(SHARED + registrations(""))
+  .digest("hex")
+  .slice(0, 12)}`;
 
 /** The code for FUNCTION LOAD. */
 export const MATCH_LIBRARY = `#!lua name=${MATCH_LIBRARY_NAME}\n${SHARED}\n\n${registrations(MATCH_LIBRARY_NAME)}\n`;

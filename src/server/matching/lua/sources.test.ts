@@ -11,7 +11,10 @@ describe("the Lua sources", () => {
 
   it("the library holds every .lua file once and registers every function", () => {
     for (const file of Object.keys(LUA_SOURCES)) {
-      expect(MATCH_LIBRARY.split("\n").filter((line) => line === `-- ${file}`), file).toHaveLength(1);
+      expect(
+        MATCH_LIBRARY.split("\n").filter((line) => line === `-- ${file}`),
+        file,
+      ).toHaveLength(1);
     }
     const registered = [...MATCH_LIBRARY.matchAll(/redis\.register_function\('([^']+)'/g)].map((m) => m[1]);
     expect(registered).toEqual(MATCH_FUNCTIONS.map((name) => `${MATCH_LIBRARY_NAME}_${name}`));

@@ -26,7 +26,15 @@ export interface EnqueueRequest {
 }
 
 export function enqueueOp(e: EnqueueRequest): BatchOp {
-  return ["E", e.userId, e.request, e.sessionId, e.unseenAfter, e.ranked.length, ...e.ranked.flatMap((r) => [r.userId, r.version])];
+  return [
+    "E",
+    e.userId,
+    e.request,
+    e.sessionId,
+    e.unseenAfter,
+    e.ranked.length,
+    ...e.ranked.flatMap((r) => [r.userId, r.version]),
+  ];
 }
 
 export function endOp(sessionId: string, reason: EndReason, endedBy: string | null): BatchOp {
@@ -57,7 +65,10 @@ export function decodeEnqueueReply(value: unknown): EnqueueReply {
     case "cooldown":
       return { outcome: { kind: "cooldown", until: Number(reply[1]) }, stale: [] };
     case "matched":
-      return { outcome: { kind: "matched", session: sessionReply(reply[3]), created: reply[2] === "1" }, stale: staleIds(reply[4]) };
+      return {
+        outcome: { kind: "matched", session: sessionReply(reply[3]), created: reply[2] === "1" },
+        stale: staleIds(reply[4]),
+      };
     default: {
       const version = String(reply[3]);
       return {

@@ -13,9 +13,7 @@ export interface PairToCommit {
   sessionId: string;
 }
 
-export type CommitResult =
-  | { kind: "created" | "exists"; session: LiveSession }
-  | { kind: "conflict"; reason: string };
+export type CommitResult = { kind: "created" | "exists"; session: LiveSession } | { kind: "conflict"; reason: string };
 
 export const commitFunction: FunctionProtocol<[pairs: PairToCommit[]], CommitResult[]> = {
   name: "commit",
@@ -23,6 +21,8 @@ export const commitFunction: FunctionProtocol<[pairs: PairToCommit[]], CommitRes
   // each {created, session} | {exists, session} | {conflict, reason}
   decode: (reply) =>
     (reply as unknown[][]).map((r) =>
-      r[0] === "conflict" ? { kind: "conflict", reason: String(r[1]) } : { kind: r[0] === "created" ? "created" : "exists", session: sessionReply(r[1]) },
+      r[0] === "conflict"
+        ? { kind: "conflict", reason: String(r[1]) }
+        : { kind: r[0] === "created" ? "created" : "exists", session: sessionReply(r[1]) },
     ),
 };

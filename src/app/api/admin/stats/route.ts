@@ -5,4 +5,6 @@ import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ auth: { bearer: () => getEnv().adminToken, name: "the admin API" } }, async () => adminStats(await getServices()));
+export const GET = route({ auth: { bearer: () => getEnv().adminToken, name: "the admin API" } }, async () =>
+  adminStats(await getServices()),
+);

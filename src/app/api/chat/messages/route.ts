@@ -5,4 +5,6 @@ import { sendChat } from "@/server/sessions/chat";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ auth: "user", body: chatMessageInputSchema }, async ({ user, body }) => sendChat(await getServices(), user.id, body));
+export const POST = route({ auth: "user", body: chatMessageInputSchema }, async ({ user, body }) =>
+  sendChat(await getServices(), user.id, body),
+);

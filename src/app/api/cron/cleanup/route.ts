@@ -5,6 +5,8 @@ import { runCleanup } from "@/server/sessions/cleanup";
 
 export const dynamic = "force-dynamic";
 
-const handler = route({ auth: { bearer: () => getEnv().cronSecret, name: "the cleanup cron" } }, async () => runCleanup(await getServices()));
+const handler = route({ auth: { bearer: () => getEnv().cronSecret, name: "the cleanup cron" } }, async () =>
+  runCleanup(await getServices()),
+);
 
 export { handler as GET, handler as POST };

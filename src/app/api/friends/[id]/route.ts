@@ -10,5 +10,7 @@ type Params = { params: Promise<{ id: string }> };
 
 export async function DELETE(request: Request, { params }: Params) {
   const { id } = await params;
-  return route({ auth: "user", mutation: true }, async ({ user }) => unfriend(await getServices(), user.id, parseInput(friendshipIdSchema, id)))(request);
+  return route({ auth: "user", mutation: true }, async ({ user }) =>
+    unfriend(await getServices(), user.id, parseInput(friendshipIdSchema, id)),
+  )(request);
 }

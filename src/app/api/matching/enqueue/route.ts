@@ -5,4 +5,6 @@ import { enqueue } from "@/server/sessions/lifecycle";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ auth: "user", body: enqueueInputSchema }, async ({ user, body }) => enqueue(await getServices(), user.id, body));
+export const POST = route({ auth: "user", body: enqueueInputSchema }, async ({ user, body }) =>
+  enqueue(await getServices(), user.id, body),
+);

@@ -12,7 +12,8 @@ type Params = { params: Promise<{ id: string }> };
 
 export async function POST(request: Request, { params }: Params) {
   const { id } = await params;
-  return route({ auth: { bearer: () => getEnv().adminToken, name: "the admin API" }, body: moderationActionSchema }, async ({ body }) =>
-    actOnReport(await getServices(), parseInput(sessionIdSchema, id), body),
+  return route(
+    { auth: { bearer: () => getEnv().adminToken, name: "the admin API" }, body: moderationActionSchema },
+    async ({ body }) => actOnReport(await getServices(), parseInput(sessionIdSchema, id), body),
   )(request);
 }
