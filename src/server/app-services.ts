@@ -25,6 +25,8 @@ export interface AppServices {
   maintenance: { enabled: boolean; message: string };
   presenceTimeoutMs: number;
   rematchWindowMs: number;
+  /** Resolved reports (and their chat context) are deleted after this long (`REPORT_RETENTION`, default 90 days). */
+  reportRetentionMs?: number;
   now: () => number;
   log: Pick<Logger, "info" | "warn" | "error" | "debug">;
 }

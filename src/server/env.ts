@@ -79,6 +79,7 @@ const schema = z.object({
   PRESENCE_TIMEOUT: duration("60s"),
   MATCH_WINDOW: intWithin(200, 1, 1000),
   CHAT_BLOCKED_WORDS: optionalString,
+  REPORT_RETENTION: duration("90d"),
   DISABLE_RATE_LIMITS: bool,
   ALLOW_DISABLED_RATE_LIMITS: bool,
   ALLOW_INSECURE_APP_URL: bool,
@@ -141,6 +142,8 @@ function buildEnv(source: Record<string, string | undefined>) {
       .split(",")
       .map((w) => w.trim().toLowerCase())
       .filter(Boolean),
+    /** Resolved reports and their chat context are deleted this long after resolution. */
+    reportRetentionMs: e.REPORT_RETENTION,
     rateLimitsEnabled: !e.DISABLE_RATE_LIMITS,
     /** Explicit opt-ins a production start needs for load tests and loopback test servers (see productionProblems). */
     allowDisabledRateLimits: e.ALLOW_DISABLED_RATE_LIMITS,

@@ -81,6 +81,7 @@ async function build(): Promise<AppServices> {
     maintenance: env.maintenance,
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
+    reportRetentionMs: env.reportRetentionMs,
     now: Date.now,
     log: logger,
   };

@@ -5,6 +5,7 @@ import { sessionIdFromRoomName } from "../livekit/room-names";
 import { announceEnd, announcePending } from "./announce";
 import type { AppServices } from "../app-services";
 import { expireAbsent } from "./background";
+import { runRetention, type RetentionReport } from "./retention";
 
 /** A room younger than this may belong to a session being created right now: leave it alone. */
 const ROOM_GRACE_MS = 60_000;
@@ -19,6 +20,8 @@ export interface CleanupReport {
   goneRooms: number;
   unrecordedEnds: number;
   livekitReachable: boolean;
+  /** The hourly retention job (sessions/retention.ts), when this run did it. */
+  retention: RetentionReport;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function runCleanup(deps: AppServices): Promise<CleanupReport> {
     goneRooms: 0,
     unrecordedEnds: 0,
     livekitReachable: true,
+    retention: { ran: false, reports: 0, interestCounts: 0 },
   };
 }
 
@@ -95,6 +99,8 @@ async function cleanup(deps: AppServices): Promise<CleanupReport> {
     if (await recordSessionEnd(deps.db, { id: row.id, endedAt: now, reason: "timeout", endedBy: null })) unrecordedEnds++;
   }
 
+  const retention = await runRetention(deps);
+
   return {
     ran: true,
     staleTickets: expired.droppedTickets,
@@ -103,5 +109,6 @@ async function cleanup(deps: AppServices): Promise<CleanupReport> {
     goneRooms,
     unrecordedEnds,
     livekitReachable,
+    retention,
   };
 }
