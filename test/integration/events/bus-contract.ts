@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventBus, StoredEvent } from "@/server/events/bus";
+import { chatFromPartner } from "@test/support/events";
 
 export interface BusPair {
   /** Where events are published. */
@@ -20,13 +21,7 @@ export function describeEventBusContract(name: string, makePair: (opts: { logCap
       await pair.dispose();
     });
 
-    const chat = (n: number) => ({
-      sessionId: "s1",
-      id: `m${n}`,
-      text: `hi ${n}`,
-      sentAt: "2025-01-01T00:00:00.000Z",
-      from: "partner" as const,
-    });
+    const chat = chatFromPartner;
 
     async function collect(bus: EventBus, userId: string) {
       const got: StoredEvent[] = [];

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createRedisEventBus, eventKeys } from "@/server/events/redis-bus";
+import { chatFromPartner } from "@test/support/events";
 import { SseReader } from "@test/support/sse-reader";
 import { openUserEventStream } from "@/server/events/user-stream";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
@@ -30,13 +31,7 @@ afterAll(async () => {
   await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
 });
 
-const chat = (n: number) => ({
-  sessionId: "s1",
-  id: `m${n}`,
-  text: `hi ${n}`,
-  sentAt: "2025-01-01T00:00:00.000Z",
-  from: "partner" as const,
-});
+const chat = chatFromPartner;
 
 function stream(userId: string, lastEventId?: number) {
   const controller = new AbortController();

@@ -18,6 +18,13 @@ function sessionOf(o: EnqueueOutcome): LiveSession {
   return o.session;
 }
 const members = (s: LiveSession) => [s.a.userId, s.b.userId].sort();
+/** Two free skips in 10 min, then 1/5/15 min; a 60 s conversation resets the level. */
+const COOLDOWN_LADDER = {
+  skipFree: 2,
+  skipWindowMs: 600_000,
+  cooldownStepsMs: [60_000, 300_000, 900_000],
+  cooldownResetAfterMs: 60_000,
+};
 
 export function matchStoreContract(driver: string, factory: StoreFactory) {
   describe(`MatchStore contract: ${driver}`, () => {
@@ -199,13 +206,7 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
     });
 
     it("skips re-queue, cooldowns escalate 1/5/15 min, and a long conversation resets the level", async () => {
-      const cfg = {
-        skipFree: 2,
-        skipWindowMs: 600_000,
-        cooldownStepsMs: [60_000, 300_000, 900_000],
-        cooldownResetAfterMs: 60_000,
-      };
-      const store = await make(cfg);
+      const store = await make(COOLDOWN_LADDER);
       let n = 0;
       let t = T0;
       const partner = async () => {
@@ -258,13 +259,7 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
     });
 
     it("a session its user ends (Stop, or leaving) within cooldownResetAfterMs counts as a skip: Stop then Start is Next", async () => {
-      const cfg = {
-        skipFree: 2,
-        skipWindowMs: 600_000,
-        cooldownStepsMs: [60_000, 300_000, 900_000],
-        cooldownResetAfterMs: 60_000,
-      };
-      const store = await make(cfg);
+      const store = await make(COOLDOWN_LADDER);
       let n = 0;
       let t = T0;
       const meet = async () => {
