@@ -6,16 +6,12 @@ import { AppError, errors } from "../http/errors";
 import { announceEnd } from "../sessions/announce";
 import type { AppServices } from "../app-services";
 import { forgetProfile } from "../sessions/profiles";
-import { noteConfirmedReport, trustSummary } from "../trust/ledger";
+import { noteConfirmedReport, trustSummaries } from "../trust/ledger";
 
 /** The moderator's queue: open reports, most severe first, with the conversation's last lines. */
 export async function openReports(deps: AppServices) {
   const rows = await listOpenReports(deps.db);
-  const trust = new Map(
-    await Promise.all(
-      [...new Set(rows.map((r) => r.report.reported))].map(async (id) => [id, await trustSummary(deps, id)] as const),
-    ),
-  );
+  const trust = await trustSummaries(deps, [...new Set(rows.map((r) => r.report.reported))]);
   return rows.map(({ report, reportedNickname, reportedBannedUntil, priorReports }) => ({
     id: report.id,
     reason: report.reason,

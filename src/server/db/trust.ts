@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { COMPONENT_OF, RATER_CAP_WINDOW_MS, cappedDelta, type TrustSource } from "../trust/rules";
 import type { Database } from "./client";
 import { trustScoreEvents, trustScores } from "./schema";
@@ -92,4 +92,38 @@ export async function trustLedgerOf(db: Database, userId: string, limit = 20) {
     .where(eq(trustScoreEvents.userId, userId))
     .orderBy(desc(trustScoreEvents.createdAt))
     .limit(limit);
+}
+
+/** Scores and the newest `perUser` ledger rows of several people, in two queries (the moderator console). */
+export async function trustOfMany(db: Database, userIds: string[], perUser: number) {
+  if (userIds.length === 0) return { scores: [], ledger: [] };
+  const ranked = db
+    .select({
+      userId: trustScoreEvents.userId,
+      delta: trustScoreEvents.delta,
+      source: trustScoreEvents.source,
+      sourceRef: trustScoreEvents.sourceRef,
+      createdAt: trustScoreEvents.createdAt,
+      rank: sql<number>`row_number() over (partition by ${trustScoreEvents.userId} order by ${trustScoreEvents.createdAt} desc)`.as(
+        "rank",
+      ),
+    })
+    .from(trustScoreEvents)
+    .where(inArray(trustScoreEvents.userId, userIds))
+    .as("ranked");
+  const [scores, ledger] = await Promise.all([
+    db.select().from(trustScores).where(inArray(trustScores.userId, userIds)),
+    db
+      .select({
+        userId: ranked.userId,
+        delta: ranked.delta,
+        source: ranked.source,
+        sourceRef: ranked.sourceRef,
+        createdAt: ranked.createdAt,
+      })
+      .from(ranked)
+      .where(lte(ranked.rank, perUser))
+      .orderBy(ranked.userId, desc(ranked.createdAt)),
+  ]);
+  return { scores, ledger };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ReflectionOutcome } from "@/lib/schemas";
 import type { AppServices } from "../app-services";
-import { recordTrustEvent, trustLedgerOf, trustScoreOf } from "../db/trust";
+import { recordTrustEvent, trustOfMany } from "../db/trust";
 import { COOLDOWN_PENALTY_DELTA, REPORT_CONFIRMED_DELTA, reflectionDelta } from "./rules";
 
 /**
@@ -39,17 +39,24 @@ async function note(deps: AppServices, event: Omit<Parameters<typeof recordTrust
   }
 }
 
-/** The score, its parts and the latest ledger rows, for the moderator console. */
-export async function trustSummary(deps: AppServices, userId: string) {
-  const [score, ledger] = await Promise.all([trustScoreOf(deps.db, userId), trustLedgerOf(deps.db, userId, 10)]);
-  return {
-    score: score?.score ?? 0,
-    components: {
-      reflections: score?.reflections ?? 0,
-      moderation: score?.moderation ?? 0,
-      cooldowns: score?.cooldowns ?? 0,
-      manual: score?.manual ?? 0,
-    },
-    ledger: ledger.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
-  };
+export interface TrustSummary {
+  score: number;
+  components: { reflections: number; moderation: number; cooldowns: number; manual: number };
+  ledger: { delta: number; source: string; sourceRef: string; createdAt: string }[];
+}
+
+/** Each person's score, its parts and their latest ledger rows, for the moderator console. */
+export async function trustSummaries(deps: AppServices, userIds: string[]): Promise<Map<string, TrustSummary>> {
+  const { scores, ledger } = await trustOfMany(deps.db, userIds, 10);
+  const byUser = new Map<string, TrustSummary>(
+    userIds.map((id) => [id, { score: 0, components: { reflections: 0, moderation: 0, cooldowns: 0, manual: 0 }, ledger: [] }]),
+  );
+  for (const { userId, score, reflections, moderation, cooldowns, manual } of scores) {
+    const summary = byUser.get(userId)!;
+    summary.score = score;
+    summary.components = { reflections, moderation, cooldowns, manual };
+  }
+  for (const { userId, createdAt, ...row } of ledger)
+    byUser.get(userId)!.ledger.push({ ...row, createdAt: createdAt.toISOString() });
+  return byUser;
 }
