@@ -1,9 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
-import { COMPONENT_OF, RATER_CAP_WINDOW_MS, cappedDelta, type TrustSource } from "../trust/rules";
+import type { Standing } from "../matching/standing";
+import { COMPONENT_OF, NEWCOMER_CALLS, RATER_CAP_WINDOW_MS, cappedDelta, standingFor, type TrustSource } from "../trust/rules";
 import type { Database } from "./client";
-import { trustScoreEvents, trustScores } from "./schema";
+import { matchSessions, trustScoreEvents, trustScores, users } from "./schema";
 
 export interface TrustEvent {
   userId: string;
@@ -126,4 +127,21 @@ export async function trustOfMany(db: Database, userIds: string[], perUser: numb
       .orderBy(ranked.userId, desc(ranked.createdAt)),
   ]);
   return { scores, ledger };
+}
+
+/**
+ * A user's matching standing (trust/rules.ts standingFor): their score and their calls that
+ * connected, counted only up to NEWCOMER_CALLS (the per-user session indexes; one round trip).
+ */
+export async function trustStanding(db: Database, userId: string): Promise<Standing> {
+  const connected = (column: typeof matchSessions.userA | typeof matchSessions.userB) =>
+    sql`(select count(*) from (select 1 from ${matchSessions} where ${column} = ${userId} and ${matchSessions.activeAt} is not null limit ${NEWCOMER_CALLS}) c)`;
+  const [row] = await db
+    .select({
+      score: sql<number>`coalesce((select ${trustScores.score} from ${trustScores} where ${trustScores.userId} = ${userId}), 0)::float8`,
+      calls: sql<number>`(${connected(matchSessions.userA)} + ${connected(matchSessions.userB)})::int`,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  return standingFor(Number(row?.score ?? 0), Number(row?.calls ?? 0));
 }

@@ -21,6 +21,7 @@ import {
   type PartnerPick,
   type Waiter,
 } from "./select";
+import type { Standing } from "./standing";
 import type {
   EndedSession,
   EnqueueOutcome,
@@ -54,7 +55,7 @@ interface MemoryState {
   tickets: Map<string, Ticket>;
   live: Map<string, LiveSession>;
   currentSession: Map<string, string>;
-  lastRequest: Map<string, { prefs: Preferences; profile: Profile }>;
+  lastRequest: Map<string, { prefs: Preferences; profile: Profile; standing: Standing }>;
   excluded: Map<string, Set<string>>;
   recent: Map<string, Map<string, number>>;
   primed: Set<string>;
@@ -91,7 +92,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     clock: 0,
   };
   return {
-    enqueue: async (userId, prefs, profile, now) => enqueue(state, userId, prefs, profile, now),
+    enqueue: async (userId, prefs, profile, now, standing = "regular") => enqueue(state, userId, prefs, profile, now, standing),
     cancel: async (userId) => removeTicket(state, userId),
     sweep: async (now) => sweep(state, now),
     skip: async (userId, now, options) => skip(state, userId, now, options),
@@ -120,24 +121,32 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
 
 // ---------------------------------------------------------------- operations
 
-function enqueue(state: MemoryState, userId: string, prefs: Preferences, profile: Profile, now: number): EnqueueOutcome {
+function enqueue(
+  state: MemoryState,
+  userId: string,
+  prefs: Preferences,
+  profile: Profile,
+  now: number,
+  standing: Standing,
+): EnqueueOutcome {
   const until = cooldownUntil(state.cooldowns.get(userId), now);
   if (until !== null) return { kind: "cooldown", until };
   const sid = state.currentSession.get(userId);
   if (sid) return { kind: "matched", session: state.live.get(sid)!, created: false };
   touch(state, userId, now);
   const clean: Preferences = { ...prefs, interests: normalizeInterests(prefs.interests) };
-  state.lastRequest.set(userId, { prefs: clean, profile });
+  state.lastRequest.set(userId, { prefs: clean, profile, standing });
   const existing = state.tickets.get(userId);
   const seeker: Ticket = existing
-    ? { ...existing, prefs: clean, profile }
-    : { userId, prefs: clean, profile, since: now, seq: ++state.seq };
+    ? { ...existing, prefs: clean, profile, standing }
+    : { userId, prefs: clean, profile, standing, since: now, seq: ++state.seq };
   const candidates = applyWindow(state.queue, state.config.window);
   const pick = pickPartner(seeker, candidates, now, state.config, pairBlocked(state, now));
   if (pick) return { kind: "matched", session: createSession(state, seeker, pick, now), created: true };
   if (existing) {
     existing.prefs = clean;
     existing.profile = profile;
+    existing.standing = standing;
     return { kind: "waiting", ...position(state, existing) };
   }
   state.queue.splice(queueIndex(state, seeker), 0, seeker);
@@ -163,8 +172,8 @@ function skip(state: MemoryState, userId: string, now: number, options: SkipOpti
   const cooldown = countSkipOf(state, userId, now);
   if (cooldown !== null) return { kind: "cooldown", until: cooldown, ended };
   if (options.requeue === false) return { kind: "skipped", ended, requeue: null };
-  const last = state.lastRequest.get(userId) ?? DEFAULT_REQUEUE;
-  return { kind: "skipped", ended, requeue: enqueue(state, userId, last.prefs, last.profile, now) };
+  const last = state.lastRequest.get(userId) ?? { ...DEFAULT_REQUEUE, standing: "regular" };
+  return { kind: "skipped", ended, requeue: enqueue(state, userId, last.prefs, last.profile, now, last.standing) };
 }
 
 /** One skip counted for the user → the end of the cooldown it starts, or null. */

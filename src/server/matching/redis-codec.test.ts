@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { decodeTicket, encodeRequest, pairKey, windowEntryFrom } from "./redis-codec";
 
-/** A ticket as the enqueue script writes it: the request with `<version>,<since>` after its two digits. */
+/** A ticket as the enqueue script writes it: the request with `<version>,<since>` after its three digits. */
 const ticketOf = (request: string, version: number, since: number) =>
-  `${request.slice(0, 2)}${version},${since}${request.slice(2)}`;
+  `${request.slice(0, 3)}${version},${since}${request.slice(3)}`;
 
 describe("redis codec", () => {
   it("reads a ticket back without its profile (window entries) and with it (decodeTicket)", () => {
@@ -14,6 +14,7 @@ describe("redis codec", () => {
       version: "1030",
       since: 1_700_000_000_123,
       seq: 6,
+      standing: "regular",
       prefs: { mood: "fire", interests: ["music", "film"], mode: "any" },
     });
     expect(decodeTicket(t)).toMatchObject({ version: "1030", profile: { nickname: "Ann", avatar: null } });
@@ -23,6 +24,12 @@ describe("redis codec", () => {
       5,
     );
     expect(windowEntryFrom("u2", none).prefs).toEqual({ mood: "random", interests: [], mode: "same_mood" });
+    const low = ticketOf(
+      encodeRequest({ mood: "chill", interests: [], mode: "any" }, { nickname: "C", avatar: null }, "low"),
+      12,
+      9,
+    );
+    expect(windowEntryFrom("u3", low)).toMatchObject({ version: "12", since: 9, standing: "low" });
   });
 
   it("names a pair the same way from either side", () => {

@@ -2,6 +2,7 @@ import type { EndReason, MatchMode, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
 import type { Waiter } from "./select";
 import { roomNameFor } from "./rules";
+import { standingDigit, standingFromDigit, type Standing } from "./standing";
 import type { EndedSession, LiveSession, Preferences, Profile } from "./types";
 
 /** Encodings shared with the Lua (lua/tickets.lua describes them; instructions/matching.md "Redis layout"). */
@@ -18,12 +19,12 @@ export function modeDigit(mode: MatchMode): number {
   return mode === "any" ? 1 : 0;
 }
 
-/** The request a ticket is built from: `<mood><mode>\x1e<interests>\x1e<profile JSON>`. */
-export function encodeRequest(prefs: Preferences, profile: Profile): string {
+/** The request a ticket is built from: `<mood><mode><standing>\x1e<interests>\x1e<profile JSON>`. */
+export function encodeRequest(prefs: Preferences, profile: Profile, standing: Standing = "regular"): string {
   const profileJson = JSON.stringify({ nickname: profile.nickname, avatar: profile.avatar ?? null });
   // interests are wrapped (\x1fa\x1fb\x1f) so Lua can test one with a plain find of \x1fname\x1f
   const interests = prefs.interests.length ? `${ITEM}${prefs.interests.join(ITEM)}${ITEM}` : "";
-  return `${moodDigit(prefs.mood)}${modeDigit(prefs.mode)}${FIELD}${interests}${FIELD}${profileJson}`;
+  return `${moodDigit(prefs.mood)}${modeDigit(prefs.mode)}${standingDigit(standing)}${FIELD}${interests}${FIELD}${profileJson}`;
 }
 
 /**
@@ -38,13 +39,14 @@ export function windowEntryFrom(userId: string, ticket: string): WindowEntry {
   const interestsAt = ticket.indexOf(FIELD) + 1;
   const profileAt = ticket.indexOf(FIELD, interestsAt) + 1;
   const comma = ticket.indexOf(",");
-  const version = ticket.slice(2, comma);
+  const version = ticket.slice(3, comma);
   const interests = ticket.slice(interestsAt + 1, profileAt - 2); // inside the wrapping \x1f…\x1f
   return {
     userId,
     version,
     since: Number(ticket.slice(comma + 1, interestsAt - 1)),
     seq: Number(version) % QUEUE_SCORE_SCALE,
+    standing: standingFromDigit(ticket[2]),
     prefs: {
       mood: MOODS[Number(ticket[0])] ?? "random",
       mode: ticket[1] === "1" ? "any" : "same_mood",

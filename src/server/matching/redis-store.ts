@@ -25,6 +25,7 @@ import {
 } from "./redis-codec";
 import { newSessionId, WAIT_SAMPLES } from "./rules";
 import { normalizeInterests, pairUp, rankPartners } from "./select";
+import type { Standing } from "./standing";
 import { createWindowSnapshot, type WindowRead, type WindowSnapshot } from "./window-snapshot";
 import type {
   EndedSession,
@@ -135,7 +136,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     counters: store.counters,
     commitPair: async (a, versionA, b, versionB, sessionId, now) =>
       (await commitPairs(store, [{ a, versionA, b, versionB, sessionId }], now))[0]!,
-    enqueue: (userId, prefs, profile, now) => enqueue(store, userId, prefs, profile, now),
+    enqueue: (userId, prefs, profile, now, standing) => enqueue(store, userId, prefs, profile, now, standing),
     cancel: (userId) => cancel(store, userId),
     sweep: (now) => sweep(store, now),
     skip: (userId, now, options) => skip(store, userId, now, options),
@@ -178,12 +179,13 @@ async function enqueue(
   prefs: Preferences,
   profile: Profile,
   now: number,
+  standing: Standing = "regular",
 ): Promise<EnqueueOutcome> {
   const { snapshot, counters } = store;
   const clean = { ...prefs, interests: normalizeInterests(prefs.interests) };
   const view = await snapshot.view();
   // a waiting user keeps their place, so their relaxation counts from their first enqueue
-  const seeker = { userId, prefs: clean, since: view.entry(userId)?.since ?? now, seq: 0 };
+  const seeker = { userId, prefs: clean, standing, since: view.entry(userId)?.since ?? now, seq: 0 };
   const ranked = rankPartners(seeker, view.candidates, now, store.config, RANKED_CANDIDATES, (c) => snapshot.isClaimed(c.userId));
   const first = ranked[0]?.partner.userId;
   if (first) snapshot.claim(first);
@@ -191,7 +193,7 @@ async function enqueue(
   try {
     const op = enqueueOp({
       userId,
-      request: encodeRequest(clean, profile),
+      request: encodeRequest(clean, profile, standing),
       sessionId: newSessionId(),
       unseenAfter: view.newestScore,
       ranked: ranked.map((r) => ({ userId: r.partner.userId, version: r.partner.version })),
@@ -210,7 +212,7 @@ async function enqueue(
     snapshot.remove([a.userId, b.userId]);
     if (outcome.created && first !== (a.userId === userId ? b.userId : a.userId)) counters.retries++;
   } else if (ticket) {
-    snapshot.upsert({ userId, prefs: clean, ...ticket });
+    snapshot.upsert({ userId, prefs: clean, standing, ...ticket });
   }
   return outcome;
 }

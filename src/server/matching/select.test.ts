@@ -150,3 +150,32 @@ describe("pairUp / window / scores", () => {
     expect(normalizeInterests([" Go ", "go", "a\u001fb", "\u001e"])).toEqual(["go", "ab"]);
   });
 });
+
+describe("trust standing", () => {
+  const as = (standing: Waiter["standing"], waiter: Waiter): Waiter => ({ ...waiter, standing });
+  it("never pairs low trust with a newcomer, either way", () => {
+    const low = as("low", w("low", { mode: "any" }, 1));
+    const newcomer = as("newcomer", w("new", { mode: "any" }, 2));
+    expect(pickPartner(low, [newcomer], 10, cfg, never)).toBeNull();
+    expect(pickPartner(newcomer, [low], 10, cfg, never)).toBeNull();
+    expect(pairUp([low, newcomer], 10, cfg, never)).toEqual([]);
+  });
+  it("matches low trust among themselves first, whatever the interests, and regulars among regulars", () => {
+    const low = as("low", w("low", { mode: "any", interests: ["a", "b"] }, 5));
+    const regularMatch = as("regular", w("reg", { mode: "any", interests: ["a", "b"] }, 1));
+    const otherLow = as("low", w("low2", { mode: "any" }, 2));
+    const pick = pickPartner(low, [regularMatch, otherLow], 10, cfg, never);
+    expect(pick?.partner.userId).toBe("low2");
+    expect(pick?.score).toBe(0.5); // the plain pair score (same mood), without the rank penalty
+    const regular = as("regular", w("r", { mode: "any", interests: ["a"] }, 5));
+    const newcomer = as("newcomer", w("n", { mode: "any" }, 3));
+    expect(
+      pickPartner(regular, [as("low", w("l", { mode: "any", interests: ["a"] }, 1)), newcomer], 10, cfg, never)?.partner.userId,
+    ).toBe("n");
+  });
+  it("still pairs across the threshold when nobody on the same side fits", () => {
+    const low = as("low", w("low", { mode: "any", interests: ["a"] }, 5));
+    const pick = pickPartner(low, [as("regular", w("r", { mode: "any", interests: ["a"] }, 1))], 10, cfg, never);
+    expect(pick).toMatchObject({ partner: { userId: "r" }, score: 1.5, common: ["a"] });
+  });
+});

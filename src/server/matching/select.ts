@@ -1,5 +1,6 @@
 import type { MatchMode, Mood } from "@/lib/schemas";
 import { MOODS } from "@/lib/schemas";
+import { standingPenalty, standingsBarred, type Standing } from "./standing";
 import type { MatchConfig, Preferences } from "./types";
 
 /**
@@ -17,6 +18,8 @@ export interface Waiter {
   since: number;
   /** Tie-break inside one millisecond: lower = enqueued earlier. */
   seq: number;
+  /** Trust standing (standing.ts); absent = regular. */
+  standing?: Standing;
 }
 
 /** Score bonus for sharing the same (non-random) mood; below one common interest on purpose. */
@@ -77,9 +80,10 @@ export interface PartnerPick {
 
 /**
  * The `limit` best partners for `seeker` among `candidates` (which must be in FIFO order), best
- * first: highest score, ties to the earliest enqueued. Never the seeker itself, never a candidate
- * `excluded` refuses, never a pair the mood rule refuses. One pass; stops early once the list is
- * full of candidates nobody later can beat.
+ * first: partners on the seeker's side of the trust threshold before the others (standing.ts),
+ * then highest score, ties to the earliest enqueued. Never the seeker itself, never a candidate
+ * `excluded` refuses, never a pair the mood or standing rule refuses. One pass; stops early once
+ * the list is full of candidates nobody later can beat.
  */
 export function rankPartners<W extends Waiter>(
   seeker: Waiter,
@@ -89,13 +93,15 @@ export function rankPartners<W extends Waiter>(
   limit: number,
   excluded: (candidate: W) => boolean,
 ): (PartnerPick & { partner: W })[] {
-  const ranked: { partner: W; score: number }[] = [];
+  // rank = score minus the standing penalty; the pick reports the plain score
+  const ranked: { partner: W; score: number; rank: number }[] = [];
   const ceiling = maxScore(seeker.prefs);
   const mine = new Set(seeker.prefs.interests);
   const mood = seeker.prefs.mood;
   const relax = config.relaxMoodAfterMs;
   // the seeker's side of the mood rule (moodCompatible) is the same for every candidate
   const seekerRelaxed = seeker.prefs.mode === "any" || now - seeker.since >= relax;
+  const standing = seeker.standing ?? "regular";
   // The hot loop of every enqueue (a window of 200): the cheap tests first, `excluded` only for
   // a candidate that would make the list.
   for (const c of candidates) {
@@ -103,17 +109,24 @@ export function rankPartners<W extends Waiter>(
     const theirs = c.prefs.mood;
     const agree = theirs === mood || theirs === "random" || mood === "random";
     if (!agree && !(seekerRelaxed && (c.prefs.mode === "any" || now - c.since >= relax))) continue;
+    const theirStanding = c.standing ?? "regular";
+    if (standingsBarred(standing, theirStanding)) continue;
     let score = theirs === mood && mood !== "random" ? SAME_MOOD_BONUS : 0;
     if (mine.size > 0) for (const i of c.prefs.interests) if (mine.has(i)) score++;
-    if (ranked.length === limit && score <= ranked[limit - 1]!.score) continue;
+    const rank = score - standingPenalty(standing, theirStanding);
+    if (ranked.length === limit && rank <= ranked[limit - 1]!.rank) continue;
     if (excluded(c)) continue;
     let at = ranked.length;
-    while (at > 0 && ranked[at - 1]!.score < score) at--;
-    ranked.splice(at, 0, { partner: c, score });
+    while (at > 0 && ranked[at - 1]!.rank < rank) at--;
+    ranked.splice(at, 0, { partner: c, score, rank });
     if (ranked.length > limit) ranked.pop();
-    if (ranked.length === limit && ranked[limit - 1]!.score >= ceiling) break;
+    if (ranked.length === limit && ranked[limit - 1]!.rank >= ceiling) break;
   }
-  return ranked.map((r) => ({ ...r, common: commonInterests(seeker.prefs.interests, r.partner.prefs.interests) }));
+  return ranked.map(({ partner, score }) => ({
+    partner,
+    score,
+    common: commonInterests(seeker.prefs.interests, partner.prefs.interests),
+  }));
 }
 
 /** Best partner for `seeker` among FIFO-ordered `candidates` (see rankPartners), or null. */

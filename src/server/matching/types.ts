@@ -1,4 +1,5 @@
 import type { EndReason, MatchMode, Mood } from "@/lib/schemas";
+import type { Standing } from "./standing";
 
 /**
  * The matching store contract (instructions/matching.md "Rules"). Two drivers implement it — Redis (shared by all
@@ -97,8 +98,10 @@ export interface MatchStore {
    * Put the user in the queue (or update the preferences of their waiting ticket, keeping its
    * place) and try to match them at once. A user already in a session gets
    * `{kind:"matched", created:false}`; the caller turns that into 409 ALREADY_IN_SESSION.
+   * `standing` (default regular) is the user's trust standing for this request (standing.ts);
+   * a skip's re-queue keeps the one its session was made with.
    */
-  enqueue(userId: string, prefs: Preferences, profile: Profile, now: number): Promise<EnqueueOutcome>;
+  enqueue(userId: string, prefs: Preferences, profile: Profile, now: number, standing?: Standing): Promise<EnqueueOutcome>;
   /** Leave the queue if waiting. Returns whether a ticket was removed. */
   cancel(userId: string): Promise<boolean>;
   /** Re-evaluate every waiting user (relaxation over time); returns the sessions it created. Safe to run on every instance at once. */

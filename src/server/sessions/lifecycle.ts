@@ -16,11 +16,11 @@ import { noteCooldown } from "../trust/ledger";
 export async function enqueue(deps: AppServices, userId: string, input: EnqueueInput): Promise<EnqueueResult> {
   if (deps.maintenance.enabled) throw errors.maintenance(deps.maintenance.message);
   await limit(deps, "enqueue", userId);
-  const profile = await matchingProfile(deps, userId);
+  const { profile, standing } = await matchingProfile(deps, userId);
   await ensurePrimed(deps, userId);
   const prefs: Preferences = { mood: input.mood ?? "random", interests: input.interests ?? [], mode: input.mode ?? "same_mood" };
   const now = deps.now();
-  const outcome = await deps.store.enqueue(userId, prefs, profile, now);
+  const outcome = await deps.store.enqueue(userId, prefs, profile, now, standing);
   noteInterests(deps, prefs.interests);
   return resolveEnqueue(deps, userId, outcome, { alreadyInSessionIsError: true });
 }

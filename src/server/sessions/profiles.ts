@@ -1,26 +1,29 @@
 import "server-only";
 import { excludedUsers } from "../db/blocks";
 import { recentPartners } from "../db/sessions";
+import { trustStanding } from "../db/trust";
 import { findUser, isBanned } from "../db/users";
 import { AppError, errors } from "../http/errors";
+import type { Standing } from "../matching/standing";
 import type { Profile } from "../matching/types";
 import type { AppServices } from "../app-services";
 
 /**
- * Who a user is for matching: profile and ban state from Postgres, cached briefly per process
- * (bans also end the live session at once, so a few seconds of cache only delays a re-enqueue
- * refusal on other instances), and the exclusions the store must know after a restart.
+ * Who a user is for matching: profile, ban state and trust standing from Postgres, cached briefly
+ * per process (bans also end the live session at once, so a few seconds of cache only delays a
+ * re-enqueue refusal on other instances; a standing a few seconds old errs on the side it was),
+ * and the exclusions the store must know after a restart.
  */
 const PROFILE_TTL_MS = 10_000;
-const cache = new Map<string, { profile: Profile; bannedUntil: Date | null; at: number }>();
+const cache = new Map<string, { profile: Profile; standing: Standing; bannedUntil: Date | null; at: number }>();
 
-export async function matchingProfile(deps: AppServices, userId: string): Promise<Profile> {
+export async function matchingProfile(deps: AppServices, userId: string): Promise<{ profile: Profile; standing: Standing }> {
   const now = deps.now();
   let entry = cache.get(userId);
   if (!entry || now - entry.at > PROFILE_TTL_MS) {
-    const user = await findUser(deps.db, userId);
+    const [user, standing] = await Promise.all([findUser(deps.db, userId), trustStanding(deps.db, userId)]);
     if (!user) throw errors.unauthenticated(); // a session for a user that no longer exists
-    entry = { profile: { nickname: user.nickname, avatar: user.avatar }, bannedUntil: user.bannedUntil, at: now };
+    entry = { profile: { nickname: user.nickname, avatar: user.avatar }, standing, bannedUntil: user.bannedUntil, at: now };
     if (cache.size > 50_000) cache.clear();
     cache.set(userId, entry);
   }
@@ -33,7 +36,7 @@ export async function matchingProfile(deps: AppServices, userId: string): Promis
       },
     );
   }
-  return entry.profile;
+  return { profile: entry.profile, standing: entry.standing };
 }
 
 export function forgetProfile(userId: string): void {

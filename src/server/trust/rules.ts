@@ -1,4 +1,5 @@
 import type { ReflectionOutcome } from "@/lib/schemas";
+import type { Standing } from "../matching/standing";
 
 /**
  * How much each thing moves a person's trust score (instructions/safety-and-operations.md
@@ -38,3 +39,18 @@ export const COMPONENT_OF: Record<TrustSource, "reflections" | "moderation" | "c
   cooldown_penalty: "cooldowns",
   manual_review: "manual",
 };
+
+/**
+ * Matching's use of the score (src/server/matching/standing.ts): below LOW_TRUST_BELOW a user is
+ * matched among low-trust users first and never with a newcomer, someone with fewer than
+ * NEWCOMER_CALLS calls that connected. One confirmed report (−20) is enough; so are six partners'
+ * worst reflections (−1.5 each) or nine earned cooldowns (−1 each).
+ */
+export const LOW_TRUST_BELOW = -8;
+export const NEWCOMER_CALLS = 3;
+
+export function standingFor(score: number, calls: number): Standing {
+  if (score < LOW_TRUST_BELOW) return "low";
+  if (calls < NEWCOMER_CALLS) return "newcomer";
+  return "regular";
+}

@@ -93,7 +93,7 @@ describe("Redis driver under two processes", () => {
       const va = decodeTicket((await redis.hget(`${p}tix`, "a"))!).version;
       const vb = decodeTicket((await redis.hget(`${p}tix`, "b"))!).version;
       // too early for the mood rule: the script refuses before any write
-      expect(await store.commitPair("a", va, "b", vb, "sess1", 5_000)).toEqual({ kind: "conflict", reason: "mood" });
+      expect(await store.commitPair("a", va, "b", vb, "sess1", 5_000)).toEqual({ kind: "conflict", reason: "rules" });
       const first = await store.commitPair("a", va, "b", vb, "sess1", 12_000);
       expect(first).toMatchObject({ kind: "created", session: { id: "sess1", commonInterests: ["x"] } });
       const snapshot = async () => [

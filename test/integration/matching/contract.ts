@@ -205,6 +205,36 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect(s2.score).toBe(0.5);
     });
 
+    it("trust standing: low trust never meets a newcomer and is matched among low trust first, on enqueue, sweep and re-queue", async () => {
+      const store = await make();
+      const any = prefs({ mode: "any" });
+      // a newcomer waits; a low-trust user arriving is not matched with them (enqueue), nor by the sweep
+      expect(await store.enqueue("new", any, profile("New"), T0, "newcomer")).toMatchObject({ kind: "waiting" });
+      expect(await store.enqueue("low", prefs({ mode: "any", interests: ["go"] }), profile("Low"), T0 + 1, "low")).toMatchObject({
+        kind: "waiting",
+        waiting: 2,
+      });
+      expect(await store.sweep(T0 + 30 * S)).toEqual([]);
+      // a regular sharing an interest with the low-trust user, and a second low-trust user with none:
+      // the low-trust pair is made, the regular meets the newcomer
+      const r = await store.enqueue("reg", prefs({ mode: "any", interests: ["go"] }), profile("Reg"), T0 + 31 * S, "regular");
+      expect(members(sessionOf(r))).toEqual(["new", "reg"]);
+      const l2 = sessionOf(await store.enqueue("low2", any, profile("Low2"), T0 + 32 * S, "low"));
+      expect(members(l2)).toEqual(["low", "low2"]);
+      expect(l2.score).toBe(0.5); // the pair's own score, not its rank
+      // with nobody else on their side, low trust may meet a regular
+      await store.endSession(l2.id, "end", null, T0 + 33 * S);
+      expect(await store.enqueue("low", any, profile("Low"), T0 + 34 * S, "low")).toMatchObject({ kind: "waiting" });
+      const cross = sessionOf(await store.enqueue("reg2", any, profile("Reg2"), T0 + 35 * S, "regular"));
+      expect(members(cross)).toEqual(["low", "reg2"]);
+      // Next re-queues with the standing the session was made with: never onto a waiting newcomer
+      expect(await store.enqueue("new2", any, profile("New2"), T0 + 36 * S, "newcomer")).toMatchObject({ kind: "waiting" });
+      const next = await store.skip("low", T0 + 37 * S);
+      expect(next).toMatchObject({ kind: "skipped", requeue: { kind: "waiting" } });
+      expect(await store.sweep(T0 + 90 * S)).toEqual([]);
+      expect((await store.getState("new2", T0 + 90 * S)).status).toBe("waiting");
+    });
+
     it("skips re-queue, cooldowns escalate 1/5/15 min, and a long conversation resets the level", async () => {
       const store = await make(COOLDOWN_LADDER);
       let n = 0;

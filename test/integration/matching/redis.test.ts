@@ -71,6 +71,19 @@ describe("redis driver specifics", () => {
     expect(await store.getState("d", 60_000)).toMatchObject({ status: "waiting" });
   });
 
+  it("the pair commit itself refuses low trust with a newcomer (a pair Node did not check)", async () => {
+    const { store, prefix, raw } = storeWithRawCalls();
+    const any = { mood: "chill" as const, interests: [], mode: "any" as const };
+    await store.enqueue("low", any, { nickname: "L", avatar: null }, 1000, "low");
+    await store.enqueue("new", any, { nickname: "N", avatar: null }, 1001, "newcomer");
+    expect(await redis.zcard(`${prefix}q`)).toBe(2); // Node's ranking kept them apart: both wait
+    const version = async (id: string) => decodeTicket((await redis.hget(`${prefix}tix`, id))!).version;
+    const replies = (await raw("commit", 2000, "low", await version("low"), "new", await version("new"), "s1")) as unknown[][];
+    expect(replies[0]!.slice(0, 2)).toEqual(["conflict", "rules"]);
+    const flipped = (await raw("commit", 2000, "new", await version("new"), "low", await version("low"), "s2")) as unknown[][];
+    expect(flipped[0]!.slice(0, 2)).toEqual(["conflict", "rules"]);
+  });
+
   it("loads its function library when the server does not have it (restart, new version)", async () => {
     const namespace = uniqueNamespace("mm");
     const store = createRedisMatchStore({ redis, config: matchConfig(), namespace });
@@ -222,6 +235,18 @@ describe("redis driver specifics", () => {
       const out = await two.enqueue("b", chill, profile("B"), 1002);
       expect(out).toMatchObject({ kind: "matched", created: true });
       if (out.kind === "matched") expect([out.session.a.userId, out.session.b.userId].sort()).toEqual(["a", "b"]);
+    });
+
+    it("the script's scan of arrivals Node could not see keeps low trust away from newcomers", async () => {
+      const { one, two } = twoInstances();
+      const any = { mood: "chill" as const, interests: [], mode: "any" as const };
+      await two.enqueue("f", fire, profile("F"), 1000); // two reads its window now: only f
+      await one.enqueue("new", any, profile("New"), 1001, "newcomer");
+      expect(await two.enqueue("low", any, profile("Low"), 1002, "low")).toMatchObject({ kind: "waiting" });
+      await one.enqueue("reg", any, profile("Reg"), 1003, "regular");
+      const out = await two.enqueue("low2", any, profile("Low2"), 1004, "low");
+      expect(out).toMatchObject({ kind: "matched", created: true });
+      if (out.kind === "matched") expect([out.session.a.userId, out.session.b.userId].sort()).toEqual(["low", "low2"]);
     });
 
     it("a seeker whose ranked candidates were all taken waits, and the sweep pairs them with a newer arrival", async () => {

@@ -3,6 +3,7 @@ import { SELF_END_REASONS } from "../cooldown";
 import { encodeRequest, modeDigit, moodDigit, QUEUE_SCORE_SCALE, TICKET_PAD_FIELD } from "../redis-codec";
 import { DEFAULT_REQUEUE, WAIT_SAMPLES } from "../rules";
 import { SAME_MOOD_BONUS } from "../select";
+import { CROSS_STANDING_PENALTY, standingDigit } from "../standing";
 
 /**
  * The values the Lua shares with TypeScript, under the names the .lua files use. Each is defined
@@ -16,6 +17,9 @@ export const LUA_CONSTANTS = {
   WAIT_SAMPLES,
   RANDOM_MOOD: moodDigit("random"),
   MODE_ANY: modeDigit("any"),
+  STANDING_LOW: standingDigit("low"),
+  STANDING_NEWCOMER: standingDigit("newcomer"),
+  CROSS_STANDING_PENALTY,
   TICKET_PAD_FIELD,
   DEFAULT_REQUEUE_REQUEST: encodeRequest(DEFAULT_REQUEUE.prefs, DEFAULT_REQUEUE.profile),
   /** `\x1f<reason>\x1f` per reason: the Lua tests membership with a plain find. */

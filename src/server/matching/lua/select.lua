@@ -1,12 +1,16 @@
 -- Selection: the rules of select.ts (instructions/matching.md "Rules"), re-checked against the
 -- live tickets. Window = the whole queue if <= W, else the oldest ceil(W/2) + the newest
 -- floor(W/2); both sides must accept the mood; score = common interests + SAME_MOOD_BONUS for the
--- same non-random mood; ties to the earliest enqueued.
+-- same non-random mood; ties to the earliest enqueued. Trust standing (standing.ts): low never
+-- meets newcomer, and a pair across the low threshold ranks CROSS_STANDING_PENALTY lower.
 
 -- unseen arrivals an enqueue scans when Node ranked nobody (select_listed)
 local FRESH_MAX = 8
 -- a ticket's mode digit as a byte ('0' is byte 48)
 local ANY_MODE_BYTE = 48 + MODE_ANY
+-- a ticket's standing digit as a byte
+local LOW_BYTE = 48 + STANDING_LOW
+local NEWCOMER_BYTE = 48 + STANDING_NEWCOMER
 
 -- excluded (score +inf) or met within the rematch window
 local function barred(a, b)
@@ -43,43 +47,56 @@ local function window_entries()
   return out
 end
 
--- The seeker's side of every candidate test.
-local function seeker_of(uid, sm, sd, since, ints)
+-- The seeker's side of every candidate test (st: its standing byte).
+local function seeker_of(uid, sm, sd, st, since, ints)
   local needles = {}
   for it in string.gmatch(ints, '[^\31]+') do needles[#needles + 1] = '\31' .. it .. '\31' end
-  return { uid = uid, sm = sm, needles = needles, ceiling = pair_score(sm, sm, #needles), relaxed = sd == MODE_ANY or NOW - since >= RELAX }
+  return {
+    uid = uid, sm = sm, needles = needles, ceiling = pair_score(sm, sm, #needles),
+    relaxed = sd == MODE_ANY or NOW - since >= RELAX,
+    low = st == LOW_BYTE, newcomer = st == NEWCOMER_BYTE,
+  }
 end
 
--- the pair's score when the mood rule allows it (both sides accept), else nil. The hot path: a
--- candidate costs a few byte reads plus one plain find per seeker interest (tickets wrap their
--- interests in \31 so '\31name\31' can only hit the interest field).
+-- the seeker of a stored ticket or request (its digits first; interests after the first \30)
+local function seeker_of_ticket(uid, v, since)
+  return seeker_of(uid, byte(v, 1) - 48, byte(v, 2) - 48, byte(v, 3), since, ticket_interests(v))
+end
+
+-- the pair's score and rank when the mood and standing rules allow it (both sides accept), else
+-- nil. The hot path: a candidate costs a few byte reads plus one plain find per seeker interest
+-- (tickets wrap their interests in \31 so '\31name\31' can only hit the interest field).
 local function score_for(sk, v)
   local sm, cm = sk.sm, byte(v, 1) - 48
   local ok = sm == cm or sm == RANDOM_MOOD or cm == RANDOM_MOOD
   if not ok then ok = sk.relaxed and (byte(v, 2) == ANY_MODE_BYTE or NOW - ticket_since(v) >= RELAX) end
   if not ok then return nil end
+  local cs = byte(v, 3)
+  local c_low = cs == LOW_BYTE
+  if (sk.low and cs == NEWCOMER_BYTE) or (sk.newcomer and c_low) then return nil end
   local score = 0
   if sm == cm and sm ~= RANDOM_MOOD then score = SAME_MOOD_BONUS end
   local needles = sk.needles
   for j = 1, #needles do
     if find(v, needles[j], 1, true) then score = score + 1 end
   end
-  return score
+  if sk.low ~= c_low then return score, score - CROSS_STANDING_PENALTY end
+  return score, score
 end
 
 -- the best of ids (FIFO order) that beats best; ties keep the earlier one. Tickets are looked
 -- up lazily, exclusions and recent pairs only for a candidate that would become the best.
 local function scan(sk, ids, best)
-  if best and best.score >= sk.ceiling then return best end
+  if best and best.rank >= sk.ceiling then return best end
   hprefetch(K_TIX, ids)
   for i = 1, #ids do
     local id = ids[i]
     local v = id ~= sk.uid and hget(K_TIX, id)
     if v then
-      local score = score_for(sk, v)
-      if score and (best == nil or score > best.score) and not barred(sk.uid, id) then
-        best = { id = id, v = v, score = score }
-        if score >= sk.ceiling then break end
+      local score, rank = score_for(sk, v)
+      if score and (best == nil or rank > best.rank) and not barred(sk.uid, id) then
+        best = { id = id, v = v, score = score, rank = rank }
+        if rank >= sk.ceiling then break end
       end
     end
   end
@@ -129,9 +146,9 @@ local function select_listed(sk, listed, unseen_after)
     local v = hget(K_TIX, id)
     if v and ticket_version(v) == listed[k + 1] then
       if id ~= sk.uid then
-        local score = score_for(sk, v)
+        local score, rank = score_for(sk, v)
         if score and not barred(sk.uid, id) then
-          best = { id = id, v = v, score = score }
+          best = { id = id, v = v, score = score, rank = rank }
           break
         end
       end

@@ -79,7 +79,7 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   local queued = hget(K_TIX, uid)
   local since = NOW
   if queued then since = ticket_since(queued) end
-  local sk = seeker_of(uid, byte(req, 1) - 48, byte(req, 2) - 48, since, string.match(req, '^%d%d\30([^\30]*)'))
+  local sk = seeker_of_ticket(uid, req, since)
   local pick, stale
   -- A session with this id exists but is not this user's current one: this call already ran
   -- (a client resent it after a lost reply) and that session has ended since. Its id must never
@@ -128,7 +128,7 @@ local function commit_pair(a, va, b, vb, sid)
   local at = zscore(K_BAR, pair_key(a, b))
   if at == math.huge then return { 'conflict', 'excluded' } end
   if barred(a, b) then return { 'conflict', 'recent' } end
-  local score = score_for(seeker_of(a, byte(av, 1) - 48, byte(av, 2) - 48, ticket_since(av), ticket_interests(av)), bv)
-  if not score then return { 'conflict', 'mood' } end
+  local score = score_for(seeker_of_ticket(a, av, ticket_since(av)), bv)
+  if not score then return { 'conflict', 'rules' } end
   return { 'created', write_session(sid, a, av, av, b, bv, bv, score) }
 end
