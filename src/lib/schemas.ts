@@ -131,7 +131,25 @@ export interface SessionView {
   roomName: string;
   createdAt: string;
   partner: PartnerView;
+  /** "friend": a friend call; absent for a random match. */
+  kind?: "friend";
 }
+
+/** Why a friend call's invite is over (instructions/api.md "Friends"). */
+export const INVITE_END_REASONS = ["accepted", "declined", "cancelled", "timeout", "busy", "ended"] as const;
+export type InviteEndReason = (typeof INVITE_END_REASONS)[number];
+
+/** A pending friend call as both sides see it: the invite id, the friendship, who calls, when it stops ringing. */
+export interface InviteView {
+  id: string;
+  friendshipId: string;
+  from: { nickname: string; avatar: string | null };
+  expiresAt: string;
+}
+export const inviteIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{16,32}$/, "not an invite id");
 
 export interface LivekitJoin {
   url: string;
@@ -168,6 +186,10 @@ export interface ServerEvents {
   typing: { sessionId: string };
   cooldown: { until: string };
   maintenance: { message: string };
+  /** A friend calls you (30 s to accept). */
+  invite: InviteView;
+  /** A friend call's invite is over, for either side. */
+  invite_ended: { inviteId: string; reason: InviteEndReason };
 }
 export type ServerEventName = keyof ServerEvents;
 /** One entry per event of ServerEvents: the compiler refuses a missing or an extra one, so the browser listens to every event. */
@@ -181,5 +203,7 @@ const SERVER_EVENTS_LISTENED: Record<ServerEventName, true> = {
   typing: true,
   cooldown: true,
   maintenance: true,
+  invite: true,
+  invite_ended: true,
 };
 export const SERVER_EVENT_NAMES = Object.keys(SERVER_EVENTS_LISTENED) as ServerEventName[];

@@ -27,6 +27,8 @@ export interface AppServices {
   rematchWindowMs: number;
   /** Resolved reports (and their chat context) are deleted after this long (`REPORT_RETENTION`, default 90 days). */
   reportRetentionMs?: number;
+  /** How long a friend call rings before it times out (default FRIEND_CALL_RING_MS, 30 s). */
+  friendCallRingMs?: number;
   now: () => number;
   log: Pick<Logger, "info" | "warn" | "error" | "debug">;
 }

@@ -1,6 +1,8 @@
 import type {
   EndReason,
   EnqueueResult,
+  InviteEndReason,
+  InviteView,
   LivekitJoin,
   QueueView,
   ServerEventName,
@@ -55,6 +57,12 @@ export interface MatchState {
    * announced late after an outage), so the queue view is no longer true.
    */
   resyncWanted: number;
+  /** A friend calling me (ringing until it is accepted, declined or over). */
+  incomingCall: InviteView | null;
+  /** My call to a friend, ringing on their side. */
+  outgoingCall: { invite: InviteView; friendNickname: string } | null;
+  /** Why my call to a friend did not connect ("… didn't answer"), until dismissed or the next call. */
+  callNotice: string | null;
 }
 
 export const TYPING_SHOWN_MS = 4_000;
@@ -70,6 +78,9 @@ export const initialMatchState: MatchState = {
   incomingCount: 0,
   revision: 0,
   resyncWanted: 0,
+  incomingCall: null,
+  outgoingCall: null,
+  callNotice: null,
 };
 
 export type ServerEventAction = {
@@ -92,7 +103,12 @@ export type MatchAction =
   /** Lines kept in this tab's sessionStorage, put back after a refresh (events already seen are merged). */
   | { type: "chat_restored"; sessionId: string; lines: ChatLine[] }
   | { type: "cooldown"; until: number | null }
-  | { type: "maintenance"; message: string | null };
+  | { type: "maintenance"; message: string | null }
+  /** My call to a friend rings (the call answer). */
+  | { type: "calling"; invite: InviteView; friendNickname: string }
+  /** An invite this page answered or hung up (before the server's `invite_ended`). */
+  | { type: "call_cleared"; inviteId: string }
+  | { type: "call_notice"; message: string | null };
 
 export function currentSession(phase: Phase): SessionView | null {
   return phase.kind === "in_call" || phase.kind === "ended" ? phase.session : null;
@@ -107,6 +123,10 @@ function enterCall(state: MatchState, session: SessionView, livekit: LivekitJoin
   const sameChat = state.chatSessionId === session.id;
   return {
     ...state,
+    // a call of any kind ends the ringing on both sides
+    incomingCall: null,
+    outgoingCall: null,
+    callNotice: null,
     phase: { kind: "in_call", session, livekit },
     chatSessionId: session.id,
     chat: sameChat ? state.chat : [],
@@ -179,7 +199,28 @@ function applyEvent(state: MatchState, action: ServerEventAction): MatchState {
       return { ...state, cooldownUntil: Date.parse(action.data.until) || null };
     case "maintenance":
       return { ...state, maintenance: action.data.message || "MoodMatch is under maintenance. Please come back soon." };
+    case "invite":
+      return { ...state, incomingCall: action.data };
+    case "invite_ended":
+      return inviteEnded(state, action.data.inviteId, action.data.reason);
   }
+}
+
+/** What the caller reads when their call did not connect (null: nothing to say). */
+const CALL_NOTICES: Record<InviteEndReason, ((name: string) => string) | null> = {
+  accepted: null,
+  cancelled: null,
+  declined: (name) => `${name} can't talk right now.`,
+  timeout: (name) => `${name} didn't answer.`,
+  busy: (name) => `${name} is in another call.`,
+  ended: () => "That call can't happen any more.",
+};
+
+function inviteEnded(state: MatchState, inviteId: string, reason: InviteEndReason): MatchState {
+  const incomingCall = state.incomingCall?.id === inviteId ? null : state.incomingCall;
+  const mine = state.outgoingCall?.invite.id === inviteId ? state.outgoingCall : null;
+  if (!mine) return incomingCall === state.incomingCall ? state : { ...state, incomingCall };
+  return { ...state, incomingCall, outgoingCall: null, callNotice: CALL_NOTICES[reason]?.(mine.friendNickname) ?? null };
 }
 
 export function matchReducer(state: MatchState, action: MatchAction): MatchState {
@@ -263,5 +304,15 @@ function localAction(
       return { ...state, cooldownUntil: action.until };
     case "maintenance":
       return { ...state, maintenance: action.message };
+    case "calling":
+      return { ...state, outgoingCall: { invite: action.invite, friendNickname: action.friendNickname }, callNotice: null };
+    case "call_cleared":
+      return {
+        ...state,
+        incomingCall: state.incomingCall?.id === action.inviteId ? null : state.incomingCall,
+        outgoingCall: state.outgoingCall?.invite.id === action.inviteId ? null : state.outgoingCall,
+      };
+    case "call_notice":
+      return { ...state, callNotice: action.message };
   }
 }

@@ -75,3 +75,14 @@ export async function endFriendship(db: Database, a: string, b: string): Promise
   const [low, high] = ordered(a, b);
   await db.delete(friendships).where(and(eq(friendships.userLow, low), eq(friendships.userHigh, high)));
 }
+
+/** The other member of one of the user's friendships, or undefined when it is not theirs (or gone). */
+export async function friendIn(db: Database, userId: string, friendshipId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ low: friendships.userLow, high: friendships.userHigh })
+    .from(friendships)
+    .where(and(eq(friendships.id, friendshipId), or(eq(friendships.userLow, userId), eq(friendships.userHigh, userId))))
+    .limit(1);
+  if (!row) return undefined;
+  return row.low === userId ? row.high : row.low;
+}

@@ -49,6 +49,8 @@ export const matchSessions = pgTable(
     endedAt: timestamp("ended_at", { withTimezone: true, mode: "date" }),
     endReason: text("end_reason"),
     endedBy: text("ended_by"),
+    /** "match" (random) or "friend" (a friend call accepted). */
+    kind: text("kind").notNull().default("match"),
   },
   (t) => [
     index("match_sessions_user_a_created_idx").on(t.userA, t.createdAt),

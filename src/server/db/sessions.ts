@@ -14,6 +14,7 @@ export interface SessionStartRecord {
   commonInterests: string[];
   score: number;
   createdAt: number;
+  kind?: "match" | "friend";
 }
 
 export async function recordSessionStart(db: Database, s: SessionStartRecord): Promise<void> {
@@ -50,6 +51,7 @@ export async function recordSessionEnded(
       commonInterests: s.commonInterests,
       score: Math.round(s.score),
       createdAt: new Date(s.createdAt),
+      kind: s.kind ?? "match",
       activeAt: s.activeAt === null ? null : new Date(s.activeAt),
       ...end,
     })

@@ -29,12 +29,14 @@ import type {
   LiveSession,
   MatchConfig,
   MatchStore,
+  PairMember,
   Preferences,
   Profile,
   QueuePosition,
   QueueStats,
   SkipOptions,
   SkipOutcome,
+  StartPairOutcome,
   UserState,
 } from "./types";
 
@@ -93,6 +95,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
   };
   return {
     enqueue: async (userId, prefs, profile, now, standing = "regular") => enqueue(state, userId, prefs, profile, now, standing),
+    startPair: async (a, b, sessionId, now) => startPair(state, a, b, sessionId, now),
     cancel: async (userId) => removeTicket(state, userId),
     sweep: async (now) => sweep(state, now),
     skip: async (userId, now, options) => skip(state, userId, now, options),
@@ -285,11 +288,9 @@ function unannounced(state: MemoryState, before: number, limit: number) {
 function createSession(state: MemoryState, a: Ticket, pick: PartnerPick, callNow: number): LiveSession {
   const now = monotonic(state, callNow);
   const b = pick.partner as Ticket;
-  removeTicket(state, a.userId);
-  removeTicket(state, b.userId);
   const id = newSessionId();
   const member = (t: Ticket) => ({ userId: t.userId, ...t.profile, mood: t.prefs.mood, waitedMs: now - t.since });
-  const session: LiveSession = {
+  const session = writeSession(state, {
     id,
     roomName: roomNameFor(id),
     a: member(a),
@@ -298,16 +299,54 @@ function createSession(state: MemoryState, a: Ticket, pick: PartnerPick, callNow
     score: pick.score,
     createdAt: now,
     activeAt: null,
-  };
+  });
+  state.waits.unshift(now - a.since, now - b.since);
+  state.waits.length = Math.min(state.waits.length, WAIT_SAMPLES);
+  return session;
+}
+
+/** The pair write both kinds of session share: tickets go, the session and pointers appear, the pair is remembered. */
+function writeSession(state: MemoryState, session: LiveSession): LiveSession {
+  const { id, a, b, createdAt } = session;
+  removeTicket(state, a.userId);
+  removeTicket(state, b.userId);
   state.live.set(id, session);
   state.pendingStarts.set(id, session);
   state.currentSession.set(a.userId, id);
   state.currentSession.set(b.userId, id);
-  rememberPair(state, a.userId, b.userId, now);
-  rememberPair(state, b.userId, a.userId, now);
-  state.waits.unshift(now - a.since, now - b.since);
-  state.waits.length = Math.min(state.waits.length, WAIT_SAMPLES);
+  rememberPair(state, a.userId, b.userId, createdAt);
+  rememberPair(state, b.userId, a.userId, createdAt);
   return session;
+}
+
+function startPair(state: MemoryState, a: PairMember, b: PairMember, sessionId: string, callNow: number): StartPairOutcome {
+  // a resent call: the session it made if still live; an id is never reused for a second one
+  const existing = state.live.get(sessionId);
+  if (existing) return { kind: "created", session: { ...existing } };
+  if (state.pendingEnds.has(sessionId)) return { kind: "conflict", reason: "in_session" };
+  if (a.userId === b.userId) return { kind: "conflict", reason: "self" };
+  if (state.currentSession.has(a.userId) || state.currentSession.has(b.userId)) return { kind: "conflict", reason: "in_session" };
+  if (state.excluded.get(a.userId)?.has(b.userId) || state.excluded.get(b.userId)?.has(a.userId)) {
+    return { kind: "conflict", reason: "excluded" };
+  }
+  const now = monotonic(state, callNow);
+  const member = (m: PairMember) => {
+    // Next from a friend call queues with what a skip falls back to (any mood, no interests)
+    state.lastRequest.set(m.userId, { ...DEFAULT_REQUEUE, profile: m.profile, standing: m.standing });
+    return { userId: m.userId, ...m.profile, mood: DEFAULT_REQUEUE.prefs.mood, waitedMs: 0 };
+  };
+  const session = writeSession(state, {
+    id: sessionId,
+    roomName: roomNameFor(sessionId),
+    a: member(a),
+    b: member(b),
+    commonInterests: [],
+    score: 0,
+    createdAt: now,
+    activeAt: null,
+    kind: "friend",
+  });
+  return { kind: "created", session: { ...session } };
 }
 
 function removeTicket(state: MemoryState, userId: string): boolean {

@@ -102,10 +102,13 @@ export const SESSION_FIELDS = [
   "ci",
   "ap",
   "bp",
+  "k",
   "aq",
   "bq",
 ] as const;
 const SESSION_SEP = "\x1d";
+/** The `k` field of a friend call's session (empty for a match). */
+export const SESSION_KIND_FRIEND = "f";
 
 /** A stored session value (or a missing one) → its set fields, or null. */
 export function sessionFields(value: unknown): Record<string, string> | null {
@@ -140,6 +143,7 @@ export function sessionFrom(f: Record<string, string>): LiveSession {
     score: Number(f.sc ?? 0),
     createdAt: Number(f.c),
     activeAt: f.act ? Number(f.act) : null,
+    ...(f.k === SESSION_KIND_FRIEND ? { kind: "friend" as const } : {}),
   };
 }
 

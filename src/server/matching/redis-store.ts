@@ -12,6 +12,7 @@ import { expireUserFunction } from "./protocol/expire-user";
 import { functionHeader, type FunctionProtocol } from "./protocol/header";
 import { primeFunction, type PrimeData } from "./protocol/prime";
 import { skipFunction } from "./protocol/skip";
+import { startPairFunction } from "./protocol/start-pair";
 import { windowFunction } from "./protocol/window";
 import {
   decodeCooldown,
@@ -137,6 +138,11 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     commitPair: async (a, versionA, b, versionB, sessionId, now) =>
       (await commitPairs(store, [{ a, versionA, b, versionB, sessionId }], now))[0]!,
     enqueue: (userId, prefs, profile, now, standing) => enqueue(store, userId, prefs, profile, now, standing),
+    startPair: async (a, b, sessionId, now) => {
+      const outcome = await store.invoke(startPairFunction, now, a, b, sessionId);
+      store.snapshot.remove([a.userId, b.userId]);
+      return outcome;
+    },
     cancel: (userId) => cancel(store, userId),
     sweep: (now) => sweep(store, now),
     skip: (userId, now, options) => skip(store, userId, now, options),

@@ -46,6 +46,8 @@ export interface LiveSession {
   score: number;
   createdAt: number;
   activeAt: number | null;
+  /** "friend": started by a friend call accepted (startPair); absent: a random match. */
+  kind?: "friend";
 }
 
 export interface EndedSession extends LiveSession {
@@ -75,6 +77,19 @@ export type SkipOutcome =
   /** requeue is null when the skip was asked not to re-queue (maintenance). */
   | { kind: "skipped"; ended: EndedSession; requeue: EnqueueOutcome | null };
 
+/** One side of a friend call (startPair): who, and what their partner sees. */
+export interface PairMember {
+  userId: string;
+  profile: Profile;
+  /** Kept for a Next from the call, which re-queues with it. */
+  standing: Standing;
+}
+
+export type StartPairOutcome =
+  | { kind: "created"; session: LiveSession }
+  /** in_session: either is in a call; excluded: a block or report between them; self: one user twice. */
+  | { kind: "conflict"; reason: "in_session" | "excluded" | "self" };
+
 export interface SkipOptions {
   /** Re-queue with the request kept on the session (default true); false during maintenance. */
   requeue?: boolean;
@@ -102,6 +117,14 @@ export interface MatchStore {
    * a skip's re-queue keeps the one its session was made with.
    */
   enqueue(userId: string, prefs: Preferences, profile: Profile, now: number, standing?: Standing): Promise<EnqueueOutcome>;
+  /**
+   * Start a session between two given users (a friend call accepted), atomically: refused when
+   * either is in a session or the pair is excluded; both leave the queue if waiting. The session
+   * (kind "friend") then lives like a match's: the same outbox, ends, skips and webhooks. It
+   * remembers the pair like a match but adds no wait sample. `sessionId` makes a resent call
+   * return the session it made instead of a second one.
+   */
+  startPair(a: PairMember, b: PairMember, sessionId: string, now: number): Promise<StartPairOutcome>;
   /** Leave the queue if waiting. Returns whether a ticket was removed. */
   cancel(userId: string): Promise<boolean>;
   /** Re-evaluate every waiting user (relaxation over time); returns the sessions it created. Safe to run on every instance at once. */

@@ -104,5 +104,6 @@ function startRecord(session: LiveSession): SessionStartRecord {
     commonInterests: session.commonInterests,
     score: session.score,
     createdAt: session.createdAt,
+    kind: session.kind ?? "match",
   };
 }

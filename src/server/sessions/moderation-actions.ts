@@ -2,6 +2,7 @@ import "server-only";
 import type { ReportReason } from "@/lib/schemas";
 import { recordBlock } from "../db/blocks";
 import { endFriendship } from "../db/friends";
+import { endInviteBetween } from "../friends/invites";
 import type { ChatLine } from "../db/schema";
 import { insertReport } from "../db/reports";
 import { findSessionRecord } from "../db/sessions";
@@ -51,6 +52,7 @@ export async function blockPartner(deps: AppServices, userId: string, input: { s
 async function separate(deps: AppServices, userId: string, partnerId: string, sessionId: string, source: "report" | "block") {
   await recordBlock(deps.db, { blocker: userId, blocked: partnerId, source, sessionId });
   await endFriendship(deps.db, userId, partnerId);
+  await endInviteBetween(deps, userId, partnerId);
   await deps.store.exclude(userId, partnerId);
   const ended = await deps.store.endSession(sessionId, source, userId, deps.now());
   if (ended) await announceEnd(deps, ended, userId);

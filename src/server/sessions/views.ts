@@ -25,6 +25,7 @@ export function sessionView(session: LiveSession, userId: string): SessionView {
       mood: sides.partner.mood,
       commonInterests: session.commonInterests,
     },
+    ...(session.kind ? { kind: session.kind } : {}),
   };
 }
 

@@ -235,6 +235,57 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect((await store.getState("new2", T0 + 90 * S)).status).toBe("waiting");
     });
 
+    it("startPair: a friend call's session, atomic with the queue and sessions, replay-safe, never across an exclusion", async () => {
+      const store = await make();
+      const member = (userId: string) => ({ userId, profile: profile(userId.toUpperCase()), standing: "regular" as const });
+      // b waits in the queue; a and b start a friend call: b leaves the queue, no wait sample is added
+      expect(await store.enqueue("b", prefs({ interests: ["go"] }), profile("B"), T0)).toMatchObject({ kind: "waiting" });
+      const started = await store.startPair(member("a"), member("b"), "friendcall000001", T0 + S);
+      if (started.kind !== "created") throw new Error(JSON.stringify(started));
+      const s = started.session;
+      expect(s).toMatchObject({
+        id: "friendcall000001",
+        roomName: "mm_friendcall000001",
+        kind: "friend",
+        score: 0,
+        commonInterests: [],
+      });
+      expect(s.a).toMatchObject({ userId: "a", nickname: "A" });
+      expect(s.b).toMatchObject({ userId: "b", nickname: "B" });
+      expect(await store.getSession(s.id)).toEqual(s);
+      expect((await store.getState("b", T0 + S)).status).toBe("in_session");
+      expect((await store.stats()).waiting).toBe(0);
+      expect((await store.stats()).avgWaitMs).toBe(0);
+      expect((await store.unannounced(T0 + 2 * S, 10)).starts.map((x) => x.id)).toEqual([s.id]);
+      // a resend gets the same session; a second call while in it is refused
+      expect(await store.startPair(member("a"), member("b"), s.id, T0 + 2 * S)).toEqual({ kind: "created", session: s });
+      expect(await store.startPair(member("a"), member("c"), "friendcall000002", T0 + 2 * S)).toEqual({
+        kind: "conflict",
+        reason: "in_session",
+      });
+      // it ends like a match; a Next from it re-queues (any mood, no interests)
+      const next = await store.skip("a", T0 + 3 * S);
+      expect(next).toMatchObject({
+        kind: "skipped",
+        ended: { id: s.id, reason: "skip", kind: "friend" },
+        requeue: { kind: "waiting" },
+      });
+      expect(await store.startPair(member("a"), member("b"), s.id, T0 + 4 * S)).toEqual({
+        kind: "conflict",
+        reason: "in_session",
+      });
+      await store.cancel("a");
+      await store.exclude("a", "b");
+      expect(await store.startPair(member("b"), member("a"), "friendcall000003", T0 + 5 * S)).toEqual({
+        kind: "conflict",
+        reason: "excluded",
+      });
+      expect(await store.startPair(member("a"), member("a"), "friendcall000004", T0 + 5 * S)).toEqual({
+        kind: "conflict",
+        reason: "self",
+      });
+    });
+
     it("skips re-queue, cooldowns escalate 1/5/15 min, and a long conversation resets the level", async () => {
       const store = await make(COOLDOWN_LADDER);
       let n = 0;

@@ -1,6 +1,6 @@
 import "server-only";
 import { SELF_END_REASONS } from "../cooldown";
-import { encodeRequest, modeDigit, moodDigit, QUEUE_SCORE_SCALE, TICKET_PAD_FIELD } from "../redis-codec";
+import { encodeRequest, modeDigit, moodDigit, QUEUE_SCORE_SCALE, SESSION_KIND_FRIEND, TICKET_PAD_FIELD } from "../redis-codec";
 import { DEFAULT_REQUEUE, WAIT_SAMPLES } from "../rules";
 import { SAME_MOOD_BONUS } from "../select";
 import { CROSS_STANDING_PENALTY, standingDigit } from "../standing";
@@ -20,6 +20,7 @@ export const LUA_CONSTANTS = {
   STANDING_LOW: standingDigit("low"),
   STANDING_NEWCOMER: standingDigit("newcomer"),
   CROSS_STANDING_PENALTY,
+  SESSION_KIND_FRIEND,
   TICKET_PAD_FIELD,
   DEFAULT_REQUEUE_REQUEST: encodeRequest(DEFAULT_REQUEUE.prefs, DEFAULT_REQUEUE.profile),
   /** `\x1f<reason>\x1f` per reason: the Lua tests membership with a plain find. */

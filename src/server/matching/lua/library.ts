@@ -25,6 +25,7 @@ const FUNCTION_FILES = {
   expireUser: "expire_user.lua",
   prime: "prime.lua",
   window: "window.lua",
+  startPair: "start_pair.lua",
 } as const satisfies Record<string, keyof typeof LUA_SOURCES>;
 
 export type MatchFunction = keyof typeof FUNCTION_FILES;

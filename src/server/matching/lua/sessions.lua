@@ -15,15 +15,16 @@ end
 
 -- The pair write: the stored tickets (a_stored/b_stored: the values in tix, or nil for a seeker
 -- who was not waiting) go, the session and both pointers appear, the pair is remembered.
--- av/bv carry the preferences. Returns the session's value.
-local function write_session(sid, a, av, a_stored, b, bv, b_stored, score)
+-- av/bv carry the preferences; kind is '' for a match (its waits are sampled) or
+-- SESSION_KIND_FRIEND. Returns the session's value.
+local function write_session(sid, a, av, a_stored, b, bv, b_stored, score, kind)
   local common = common_of(ticket_interests(av), ticket_interests(bv))
   if a_stored then remove_ticket(a) end
   if b_stored then remove_ticket(b) end
   local aw, bw = int(NOW - ticket_since(av)), int(NOW - ticket_since(bv))
   local v = table.concat({ sid, a, b, NOW_S, '', '', '', '', string.sub(av, 1, 1), string.sub(bv, 1, 1),
     aw, bw, score, table.concat(common, '\31'),
-    profile_of(av), profile_of(bv), ticket_request(av), ticket_request(bv) }, '\29')
+    profile_of(av), profile_of(bv), kind, ticket_request(av), ticket_request(bv) }, '\29')
   sset(P .. 's:' .. sid, v)
   STAMPED = true
   hset(K_CUR, a, sid)
@@ -31,8 +32,10 @@ local function write_session(sid, a, av, a_stored, b, bv, b_stored, score)
   zadd(K_LIVE, NOW, sid)
   zadd_gt(K_BAR, NOW, pair_key(a, b))
   zadd(P .. 'ann:s', NOW, sid)
-  PUSHES[#PUSHES + 1] = aw
-  PUSHES[#PUSHES + 1] = bw
+  if kind == '' then
+    PUSHES[#PUSHES + 1] = aw
+    PUSHES[#PUSHES + 1] = bw
+  end
   return v
 end
 
@@ -91,7 +94,7 @@ local function enqueue(uid, req, sid, listed, unseen_after)
   zadd_gt(K_PRES, NOW, uid)
   if pick then
     local tv = ticket_of(req, 0, since) -- never stored: it only carries the preferences
-    return { 'matched', sid, '1', write_session(sid, uid, tv, queued, pick.id, pick.v, pick.v, pick.score), stale or {} }
+    return { 'matched', sid, '1', write_session(sid, uid, tv, queued, pick.id, pick.v, pick.v, pick.score, ''), stale or {} }
   end
   local ver = next_seq()
   local tv = ticket_of(req, ver, since)
@@ -130,5 +133,5 @@ local function commit_pair(a, va, b, vb, sid)
   if barred(a, b) then return { 'conflict', 'recent' } end
   local score = score_for(seeker_of_ticket(a, av, ticket_since(av)), bv)
   if not score then return { 'conflict', 'rules' } end
-  return { 'created', write_session(sid, a, av, av, b, bv, bv, score) }
+  return { 'created', write_session(sid, a, av, av, b, bv, bv, score, '') }
 end

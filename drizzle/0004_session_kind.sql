@@ -1,0 +1,1 @@
+ALTER TABLE "match_sessions" ADD COLUMN "kind" text DEFAULT 'match' NOT NULL;
