@@ -3,6 +3,7 @@ import type {
   EnqueueResult,
   ErrorBody,
   FriendView,
+  InviteView,
   LivekitJoin,
   ReflectionInput,
   ReportReason,
@@ -108,6 +109,22 @@ export const api = {
   reflect: (input: ReflectionInput) => request<{ id: string; friends: boolean }>("POST", "/api/reflections", input),
   friends: () => request<{ friends: FriendView[] }>("GET", "/api/friends"),
   unfriend: (id: string) => request<{ removed: true }>("DELETE", `/api/friends/${encodeURIComponent(id)}`),
+  /** Ring a friend; when they were already calling you, this answers and you are in the call. */
+  callFriend: (id: string) =>
+    request<{ status: "ringing"; invite: InviteView } | Extract<EnqueueResult, { status: "in_session" }>>(
+      "POST",
+      `/api/friends/${encodeURIComponent(id)}/call`,
+      {},
+    ),
+  acceptCall: (inviteId: string) =>
+    request<Extract<EnqueueResult, { status: "in_session" }>>(
+      "POST",
+      `/api/friends/invites/${encodeURIComponent(inviteId)}/accept`,
+      {},
+    ),
+  /** Decline a call to me, or hang up my own before it is answered. */
+  endCall: (inviteId: string) =>
+    request<{ ended: true }>("POST", `/api/friends/invites/${encodeURIComponent(inviteId)}/decline`, {}),
   popularInterests: () => request<PopularInterest[]>("GET", "/api/interests/popular"),
 };
 

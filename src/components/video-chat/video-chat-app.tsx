@@ -7,6 +7,7 @@ import type { StatusView } from "@/lib/schemas";
 import { api } from "./api";
 import { CallView, type CallActions } from "./call/call-view";
 import { EndedOverlay } from "./call/ended-overlay";
+import { CallBanner } from "./friends/call-banner";
 import { FriendsPanel } from "./friends/friends-panel";
 import { initialMatchState, matchReducer, type ServerEventAction } from "./match-state";
 import { endedSentence } from "./moods";
@@ -154,7 +155,7 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
           problem={actions.problem}
           onStart={actions.start}
         />
-        <FriendsPanel refresh={friendsMade} />
+        <FriendsPanel refresh={friendsMade} dispatch={dispatch} ringing={Boolean(state.incomingCall ?? state.outgoingCall)} />
       </>
     );
   } else if (phase.kind === "waiting") {
@@ -222,6 +223,7 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
           onFriends={onFriends}
         />
       )}
+      {phase.kind !== "in_call" && <CallBanner state={state} dispatch={dispatch} />}
       {body}
     </Shell>
   );

@@ -3,16 +3,28 @@
 import { useCallback, useEffect, useState } from "react";
 import type { FriendView } from "@/lib/schemas";
 import { api, isApiError } from "../api";
+import type { MatchAction } from "../match-state";
 
 const FRIENDS_REFRESH_MS = 30_000;
 
 /**
  * The people you both wanted to talk to again. Made only after a call (no search, no ids shown);
- * `refresh` changes when a new friendship was just made.
+ * `refresh` changes when a new friendship was just made. An online friend can be called: the
+ * ringing lives in the page's state (CallBanner), the answer arrives as a `matched` event.
  */
-export function FriendsPanel({ refresh }: { refresh: number }) {
+export function FriendsPanel({
+  refresh,
+  dispatch,
+  ringing,
+}: {
+  refresh: number;
+  dispatch: (action: MatchAction) => void;
+  /** Someone is being called (or calling): one call at a time. */
+  ringing: boolean;
+}) {
   const [friends, setFriends] = useState<FriendView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [calling, setCalling] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -39,6 +51,21 @@ export function FriendsPanel({ refresh }: { refresh: number }) {
       if (!isApiError(error, "NOT_FOUND")) setProblem(isApiError(error) ? error.message : "That didn't go through.");
     }
     await load();
+  }
+
+  async function call(friend: FriendView) {
+    setCalling(true);
+    setProblem(null);
+    try {
+      const result = await api.callFriend(friend.id);
+      if (result.status === "ringing") dispatch({ type: "calling", invite: result.invite, friendNickname: friend.nickname });
+      else dispatch({ type: "enqueued", result });
+    } catch (error) {
+      setProblem(isApiError(error) ? error.message : "That call didn't go through.");
+      if (isApiError(error, "CONFLICT")) void load(); // "not online" and friends: the list was stale
+    } finally {
+      setCalling(false);
+    }
   }
 
   if (friends === null && !problem) return null;
@@ -68,6 +95,17 @@ export function FriendsPanel({ refresh }: { refresh: number }) {
               <span className={`friends__status${friend.online ? " friends__status--online" : ""}`}>
                 {friend.online ? "Online now" : "Offline"}
               </span>
+              {friend.online && (
+                <button
+                  type="button"
+                  className="button button--primary"
+                  onClick={() => call(friend)}
+                  disabled={calling || ringing}
+                  aria-label={`Call ${friend.nickname}`}
+                >
+                  Call
+                </button>
+              )}
               <button
                 type="button"
                 className="button button--ghost"
