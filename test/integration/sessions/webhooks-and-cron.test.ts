@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as cleanupRoute from "@/app/api/cron/cleanup/route";
 import * as webhookRoute from "@/app/api/livekit/webhooks/route";
+import * as endRoute from "@/app/api/matching/end/route";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as statusRoute from "@/app/api/matching/status/route";
 import { findSessionRecord, recordSessionStart } from "@/server/db/sessions";
@@ -95,6 +96,51 @@ describe("LiveKit webhooks", () => {
     expect(await statusOf(a)).toBe("idle");
     expect(await findSessionRecord(h.deps.db, session.id)).toMatchObject({ endReason: "disconnect", endedBy: b.id });
     await expect.poll(() => h.livekit.rooms.has(room)).toBe(false); // deleted off the request path
+  });
+
+  it("applies LiveKit's retry of a delivery that failed mid-way, and a concurrent duplicate only once", async () => {
+    const a = await h.newUser();
+    const b = await h.newUser();
+    const session = await pair(a, b);
+    const join = {
+      event: "participant_joined",
+      room: session.roomName,
+      participant: { identity: a.id, sid: "PA_r1" },
+      id: "EV_retry",
+    } as const;
+    const kv = h.deps.kv;
+    const hset = kv.hset;
+    kv.hset = async () => {
+      throw new Error("Connection is closed.");
+    };
+    try {
+      expect((await deliver(join)).status).toBeGreaterThanOrEqual(500); // LiveKit retries a 5xx
+    } finally {
+      kv.hset = hset;
+    }
+    expect((await deliver(join)).body.outcome).toBe("joined"); // the retry is applied
+    expect((await deliver(join)).body.outcome).toBe("duplicate");
+
+    // Two deliveries of one event at once: one applies it, the other is told to come back (5xx).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    kv.hset = async (...args) => {
+      await gate;
+      return hset(...args);
+    };
+    const joinB = { ...join, participant: { identity: b.id, sid: "PB_r1" }, id: "EV_concurrent" } as const;
+    try {
+      const first = deliver(joinB);
+      await expect.poll(() => h.deps.kv.get("lk:event:EV_concurrent")).not.toBeNull();
+      const second = await deliver(joinB);
+      expect(second.status).toBe(503);
+      release();
+      expect((await first).body.outcome).toBe("activated");
+    } finally {
+      kv.hset = hset;
+    }
+    expect((await deliver(joinB)).body.outcome).toBe("duplicate");
+    await endRoute.POST(apiRequest(a, "/api/matching/end", { method: "POST", body: {} }));
   });
 
   it("room_finished ends a live session once; webhooks for foreign rooms are ignored", async () => {
