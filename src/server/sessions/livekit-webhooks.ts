@@ -1,12 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordSessionActive } from "../db/sessions";
+import { memberByIdentity } from "../livekit/participant-identity";
 import type { LivekitWebhookEvent } from "../livekit/webhooks";
 import { errors } from "../http/errors";
 import { announceEnd } from "./announce";
 import type { AppServices } from "../app-services";
 import { recordJoin, recordLeave } from "./presence";
-import { memberOf } from "./views";
 
 const DEDUPE_TTL_MS = 24 * 3_600_000;
 /** How long one delivery may hold an event before another may apply it (its handler crashed). */
@@ -51,8 +51,10 @@ async function applyEvent(deps: AppServices, event: LivekitWebhookEvent): Promis
     case "participant_joined": {
       if (!participant) return "ignored";
       const session = await deps.store.getSession(sessionId);
-      if (!session || !memberOf(session, participant.identity)) return "ignored";
-      const present = await recordJoin(deps, sessionId, participant.identity, participant.sid);
+      // The identity is the member's per-session pseudonym (participant-identity.ts).
+      const member = session && memberByIdentity(deps.livekit.apiSecret, session, participant.identity);
+      if (!session || !member) return "ignored";
+      const present = await recordJoin(deps, sessionId, member.userId, participant.sid);
       const both = [session.a.userId, session.b.userId].every((id) => present.includes(id));
       if (!both || session.activeAt !== null) return "joined";
       const active = await deps.store.activate(sessionId, deps.now());
@@ -65,7 +67,10 @@ async function applyEvent(deps: AppServices, event: LivekitWebhookEvent): Promis
     case "participant_left":
     case "participant_connection_aborted": {
       if (!participant) return "ignored";
-      const current = await recordLeave(deps, sessionId, participant.identity, participant.sid, deps.now());
+      const session = await deps.store.getSession(sessionId);
+      const member = session && memberByIdentity(deps.livekit.apiSecret, session, participant.identity);
+      if (!member) return "ignored"; // not a member, or the session is over: nothing left to end
+      const current = await recordLeave(deps, sessionId, member.userId, participant.sid, deps.now());
       return current ? "left" : "stale_leave";
     }
     case "room_finished": {
