@@ -58,8 +58,15 @@ async function separate(deps: AppServices, userId: string, partnerId: string, se
   await holdSafetyWrite(deps, write);
   await deps.store.exclude(userId, partnerId);
   const ended = await deps.store.endSession(sessionId, write.kind, userId, deps.now());
-  // The end is decided and in the store's outbox: if announcing it fails now, the reconciler finishes it.
-  if (ended) await announceEnd(deps, ended, userId).catch((err) => deps.log.warn({ err, sessionId }, "end not announced yet"));
+  if (!ended) return;
+  // The end is decided and in the store's outbox: if announcing it fails now (it records the end in
+  // Postgres first), the reconciler finishes it. The call itself must stop now: the room goes.
+  await announceEnd(deps, ended, userId).catch((err) => {
+    deps.log.warn({ err, sessionId }, "end not announced yet");
+    void deps.rooms
+      .deleteRoom(ended.roomName)
+      .catch((error) => deps.log.warn({ err: error, room: ended.roomName }, "could not delete the LiveKit room"));
+  });
 }
 
 const alreadyReported = () => new AppError("CONFLICT", "You already reported this conversation.");

@@ -69,6 +69,8 @@ describe("safety actions survive a Postgres outage", () => {
     // A second report while the first is still held is the same 409 as once it is recorded.
     expect((await reportsRoute.POST(post(a, "/api/reports", { sessionId, reason: "spam" }))).status).toBe(409);
     expect(await h.deps.store.getSession(sessionId)).toBeNull();
+    // The call stops at once for the other person too: the room is deleted without waiting for Postgres.
+    await expect.poll(() => h.livekit.rooms.has(`mm_${sessionId}`)).toBe(false);
 
     restore();
     expect(await reportRows(sessionId)).toEqual([]);
