@@ -22,7 +22,8 @@ import { startPrivateRedis } from "./lib/private-redis";
 import { readRecords } from "./lib/records";
 import { conditions, log, writeResult } from "./lib/report";
 import type { Behavior, SimUser } from "./lib/sim-user";
-import { signInUsers, startStack, warmSubscribers, type Stack } from "./lib/stack";
+import { LIVEKIT_SECRET, signInUsers, startStack, warmSubscribers, type Stack } from "./lib/stack";
+import { participantIdentity } from "@/server/livekit/participant-identity";
 import { prefsFor, World } from "./lib/world";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -239,18 +240,20 @@ async function webhookScenario(s: Stack, world: World): Promise<string[]> {
   const plans = await Promise.all(
     sessions.map(async ({ id, a, b }, i) => {
       const room = `mm_${id}`;
+      // LiveKit identities are per-session pseudonyms (participant-identity.ts), as the app mints them.
+      const [pa, pb] = [participantIdentity(LIVEKIT_SECRET, id, a.id), participantIdentity(LIVEKIT_SECRET, id, b.id)];
       const [a1, a2, b1] = [`PA_${id}_a1`, `PA_${id}_a2`, `PA_${id}_b1`];
       const joinA = `EV_${id}_ja`;
-      await send(u1, { id: joinA, event: "participant_joined", room, participant: { identity: a.id, sid: a1 } });
-      await send(u2, { id: joinA, event: "participant_joined", room, participant: { identity: a.id, sid: a1 } }); // retry
-      await send(u2, { event: "participant_joined", room, participant: { identity: b.id, sid: b1 } });
+      await send(u1, { id: joinA, event: "participant_joined", room, participant: { identity: pa, sid: a1 } });
+      await send(u2, { id: joinA, event: "participant_joined", room, participant: { identity: pa, sid: a1 } }); // retry
+      await send(u2, { event: "participant_joined", room, participant: { identity: pb, sid: b1 } });
       // a reconnects: the new join arrives before the old sid's leave
-      await send(u1, { event: "participant_joined", room, participant: { identity: a.id, sid: a2 } });
-      await send(u2, { event: "participant_left", room, participant: { identity: a.id, sid: a1 } });
+      await send(u1, { event: "participant_joined", room, participant: { identity: pa, sid: a2 } });
+      await send(u2, { event: "participant_left", room, participant: { identity: pa, sid: a1 } });
       if (i % 2 === 0) {
         const leaveB = `EV_${id}_lb`;
-        await send(u1, { id: leaveB, event: "participant_left", room, participant: { identity: b.id, sid: b1 } });
-        await send(u2, { id: leaveB, event: "participant_left", room, participant: { identity: b.id, sid: b1 } });
+        await send(u1, { id: leaveB, event: "participant_left", room, participant: { identity: pb, sid: b1 } });
+        await send(u2, { id: leaveB, event: "participant_left", room, participant: { identity: pb, sid: b1 } });
         return { id, expect: "disconnect-after-grace" as const };
       }
       await send(u1, { event: "room_finished", room });

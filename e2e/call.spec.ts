@@ -4,6 +4,7 @@ import {
   currentSessionId,
   expect,
   expectPartner,
+  livekitIdentity,
   matchPair,
   PHONE,
   screenshot,
@@ -46,23 +47,24 @@ test("media fails against the double: the video area says so with the URL, chat 
   const ben = await guest("Ben");
   await matchPair(ana, ben);
   const sessionId = await currentSessionId(ana);
+  const [anaIdentity, benIdentity] = [await livekitIdentity(ana), await livekitIdentity(ben)];
 
   const problem = ana.page.getByTestId("video-problem");
   await expect(problem).toContainText(`Couldn't reach the video server at ${E2E.livekitUrl}.`);
   await expect(problem.getByRole("button", { name: "Retry video" })).toBeVisible();
 
   const attempts = await rtcAttempts();
-  const mine = attempts.filter((a) => a.room === `mm_${sessionId}` && a.identity === ana.userId);
+  const mine = attempts.filter((a) => a.room === `mm_${sessionId}` && a.identity === anaIdentity);
   expect(mine.length).toBeGreaterThan(0);
   expect(mine.every((a) => a.tokenValid)).toBe(true);
-  expect(attempts.some((a) => a.room === `mm_${sessionId}` && a.identity === ben.userId)).toBe(true);
+  expect(attempts.some((a) => a.room === `mm_${sessionId}` && a.identity === benIdentity)).toBe(true);
 
   // Retry makes a new attempt with the same room and identity.
   const before = mine.length;
   await problem.getByRole("button", { name: "Retry video" }).click();
   await expect(problem).toContainText("Couldn't reach the video server");
   await expect
-    .poll(async () => (await rtcAttempts()).filter((a) => a.room === `mm_${sessionId}` && a.identity === ana.userId).length)
+    .poll(async () => (await rtcAttempts()).filter((a) => a.room === `mm_${sessionId}` && a.identity === anaIdentity).length)
     .toBeGreaterThan(before);
 
   await sendChat(ben.page, "can you see me?");
@@ -75,9 +77,10 @@ test("refreshing the page rejoins the same call with a fresh token", async ({ gu
   const ben = await guest("Ben");
   await matchPair(ana, ben);
   const sessionId = await currentSessionId(ana);
+  const anaIdentity = await livekitIdentity(ana);
   await sendChat(ben.page, "before the refresh");
   await expect(ana.page.getByTestId("chat-log")).toContainText("before the refresh");
-  const attemptsBefore = (await rtcAttempts()).filter((a) => a.room === `mm_${sessionId}` && a.identity === ana.userId).length;
+  const attemptsBefore = (await rtcAttempts()).filter((a) => a.room === `mm_${sessionId}` && a.identity === anaIdentity).length;
 
   await ana.page.reload();
   await expectPartner(ana, ben);
@@ -86,7 +89,7 @@ test("refreshing the page rejoins the same call with a fresh token", async ({ gu
   expect(await currentSessionId(ana)).toBe(sessionId);
   await expect(ana.page.getByTestId("video-problem")).toBeVisible();
   await expect
-    .poll(async () => (await rtcAttempts()).filter((a) => a.room === `mm_${sessionId}` && a.identity === ana.userId).length)
+    .poll(async () => (await rtcAttempts()).filter((a) => a.room === `mm_${sessionId}` && a.identity === anaIdentity).length)
     .toBeGreaterThan(attemptsBefore);
 
   // Still the same conversation: chat flows both ways after the refresh.

@@ -177,6 +177,14 @@ export async function currentSessionId(guest: Guest): Promise<string> {
   return status.session.id;
 }
 
+/** The guest's LiveKit identity in their current call: a per-session pseudonym (read from the token the app hands out). */
+export async function livekitIdentity(guest: Guest): Promise<string> {
+  const { body } = await pageApi<{ livekit: { token: string } }>(guest.page, "GET", "/api/matching/session");
+  const claims = JSON.parse(Buffer.from(body.livekit.token.split(".")[1]!, "base64url").toString("utf8")) as { sub: string };
+  if (claims.sub === guest.userId) throw new Error("the LiveKit identity is the user id: partners would see it");
+  return claims.sub;
+}
+
 /** Both start and end up in one call together (the first waits, the second matches). */
 export async function matchPair(a: Guest, b: Guest) {
   await start(a);

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,7 +16,11 @@ export const viewport: Viewport = {
   viewportFit: "cover",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request: Next puts the CSP nonce (new per response, set by the
+  // proxy) on its inline scripts only while rendering, so a prerendered page's scripts would be
+  // blocked (instructions/safety-and-operations.md "Security headers").
+  await connection();
   return (
     <html lang="en" className="dark">
       <body>{children}</body>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { reconnectDelayMs } from "@/lib/reconnect";
 import { SERVER_EVENT_NAMES, type ServerEventName, type ServerEvents } from "@/lib/schemas";
 import { api, isApiError } from "./api";
 
@@ -8,13 +9,14 @@ export type StreamStatus = "connecting" | "open" | "reconnecting" | "unauthentic
 
 type Handler = <K extends ServerEventName>(name: K, data: ServerEvents[K]) => void;
 
-const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 15_000];
-
 /**
- * The tab's one EventSource to /api/matching/events. The browser reconnects by itself after a
- * dropped stream (sending Last-Event-ID); when the server refuses the stream outright the
- * EventSource closes for good, so we ask /status why: 401 means the session expired, anything
- * else is retried with backoff.
+ * The tab's one EventSource to /api/matching/events. Every failure — a dropped stream, a stream
+ * the server closed (e.g. Redis down while it read the state), a refused connect — closes it and
+ * reconnects after `reconnectDelayMs` (the server's `retry:` as the floor, growing with jitter
+ * while attempts keep failing; a stream that delivered `state` counts as working), with the last
+ * event id in `?lastEventId=` so nothing is missed. Left to itself the browser would retry a
+ * server that is down at one fixed interval, forever. A refused connect asks /status why: 401
+ * means the session expired (no more retries).
  */
 export function useEventStream(enabled: boolean, onEvent: Handler): StreamStatus {
   const [status, setStatus] = useState<StreamStatus>("connecting");
@@ -28,33 +30,36 @@ export function useEventStream(enabled: boolean, onEvent: Handler): StreamStatus
     let source: EventSource | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    let lastEventId: string | null = null;
     let stopped = false;
 
     const open = () => {
       if (stopped) return;
-      source = new EventSource("/api/matching/events");
+      const url = lastEventId ? `/api/matching/events?lastEventId=${encodeURIComponent(lastEventId)}` : "/api/matching/events";
+      const current = new EventSource(url);
+      source = current;
       for (const name of SERVER_EVENT_NAMES) {
-        source.addEventListener(name, (message) => {
+        current.addEventListener(name, (message) => {
+          const { data: raw, lastEventId: id } = message as MessageEvent<string>;
+          if (id) lastEventId = id;
+          if (name === "state") failures = 0; // the stream really works, not just its HTTP answer
           let data: unknown;
           try {
-            data = JSON.parse((message as MessageEvent<string>).data);
+            data = JSON.parse(raw);
           } catch {
             return; // A malformed frame must not take the page down.
           }
           handler.current(name, data as ServerEvents[typeof name]);
         });
       }
-      source.onopen = () => {
-        failures = 0;
-        setStatus("open");
-      };
-      source.onerror = () => {
-        if (stopped || !source) return;
-        if (source.readyState !== EventSource.CLOSED) {
-          setStatus("reconnecting");
-          return;
-        }
+      current.onopen = () => setStatus("open");
+      current.onerror = () => {
+        if (stopped || source !== current) return;
+        const refused = current.readyState === EventSource.CLOSED;
+        current.close(); // we reconnect ourselves, with backoff
         source = null;
+        setStatus("reconnecting");
+        if (!refused) return scheduleRetry();
         void api.status().then(
           () => scheduleRetry(),
           (error: unknown) => {
@@ -68,8 +73,9 @@ export function useEventStream(enabled: boolean, onEvent: Handler): StreamStatus
     const scheduleRetry = () => {
       if (stopped) return;
       setStatus("reconnecting");
-      const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
+      const delay = reconnectDelayMs(failures);
       failures += 1;
+      clearTimeout(retryTimer);
       retryTimer = setTimeout(open, delay);
     };
 

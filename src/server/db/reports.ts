@@ -9,6 +9,8 @@ export type ReportRow = typeof reports.$inferSelect;
 export async function insertReport(
   db: Database,
   r: {
+    /** Given when the caller must know it before the row exists (a write retried until recorded). */
+    id?: string;
     reporter: string;
     reported: string;
     sessionId: string;
@@ -20,7 +22,7 @@ export async function insertReport(
 ): Promise<{ id: string } | null> {
   const rows = await db
     .insert(reports)
-    .values({ id: randomUUID(), ...r })
+    .values({ ...r, id: r.id ?? randomUUID() })
     .onConflictDoNothing({ target: [reports.reporter, reports.sessionId] })
     .returning({ id: reports.id });
   return rows[0] ?? null;

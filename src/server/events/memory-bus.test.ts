@@ -29,4 +29,14 @@ describe("memory event bus expiry", () => {
     expect(await bus.replay("u", 0)).toEqual([]);
     expect(await bus.lastId("u")).toBe(2);
   });
+
+  it("forgets the logs of users nobody publishes to or reads again", async () => {
+    let now = 0;
+    const bus = createMemoryEventBus({ now: () => now, logTtlMs: 1_000, sequenceTtlMs: 10_000 });
+    for (let i = 0; i < 500; i++) await bus.publish(`guest-${i}`, "typing", { sessionId: "s" }, `once-${i}`);
+    expect(bus.trackedUsers()).toBe(500);
+    now = 120_000;
+    await bus.publish("someone-else", "typing", { sessionId: "s" });
+    expect(bus.trackedUsers()).toBe(1);
+  });
 });

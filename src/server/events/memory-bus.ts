@@ -28,7 +28,15 @@ interface UserLog {
 }
 
 /** The in-process driver: same ids, cap and TTL semantics as Redis, for single-instance runs. */
-export function createMemoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
+export interface MemoryEventBus extends EventBus {
+  /** Users with a log or sequence still held, expired ones not yet swept included (tests). */
+  trackedUsers(): number;
+}
+
+/** Logs of users nobody publishes to or reads again are swept at most this often, on a publish. */
+const SWEEP_EVERY_MS = 60_000;
+
+export function createMemoryEventBus(options: MemoryEventBusOptions = {}): MemoryEventBus {
   const limits = resolveLimits(options);
   const now = options.now ?? Date.now;
   const onError = options.onError ?? defaultBusErrorHandler;
@@ -36,6 +44,16 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
   const listeners = new Map<string, Set<EventListener>>();
   /** `once` keys already published (user + key → the id), until the log would have expired. */
   const published = new Map<string, { id: number; expiresAt: number }>();
+  let sweptAt = now();
+
+  /** Expiry is lazy (on read), as in Redis; this drops what nobody will read again. */
+  function sweepExpired(): void {
+    const t = now();
+    if (t - sweptAt < SWEEP_EVERY_MS) return;
+    sweptAt = t;
+    for (const userId of [...logs.keys()]) current(userId);
+    for (const [k, v] of published) if (v.expiresAt <= t) published.delete(k);
+  }
 
   /** The user's log with expired parts dropped, as Redis would have expired the keys. */
   function current(userId: string): UserLog | undefined {
@@ -58,6 +76,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
       const json = JSON.stringify(data);
       if (json === undefined) throw new Error(`event ${name} has no JSON data`);
       const t = now();
+      sweepExpired();
       const onceKey = once === undefined ? null : `${userId}\u0000${once}`;
       if (onceKey !== null) {
         const seen = published.get(onceKey);
@@ -75,7 +94,6 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
       }
       if (onceKey !== null) {
         published.set(onceKey, { id: event.id, expiresAt: t + limits.logTtlMs });
-        if (published.size > 10_000) for (const [k, v] of published) if (v.expiresAt <= t) published.delete(k);
       }
       const userListeners = listeners.get(userId);
       if (userListeners) deliverToListeners(userListeners, event, (e) => onError(e, "listener threw"));
@@ -116,5 +134,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
     async close() {
       listeners.clear();
     },
+
+    trackedUsers: () => logs.size,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * A tiny key-value port for the sessions module: webhook dedupe, locks and per-session
- * participant bookkeeping. Two drivers (Redis, in-process) pass one contract suite.
+ * A tiny key-value port for the sessions module: webhook dedupe, locks, per-session
+ * participant bookkeeping, chat transcripts and pending safety writes. Two drivers (Redis, in-process) pass one contract suite.
  * Values are strings; TTLs are milliseconds and must be positive integers.
  */
 export interface KeyValueStore {
@@ -22,8 +22,19 @@ export interface KeyValueStore {
   hdel(key: string, field: string): Promise<boolean>;
   /** All fields; {} for a missing key. */
   hgetall(key: string): Promise<Record<string, string>>;
+  /**
+   * Appends to a list, keeps only its newest `maxItems` and sets the whole list's TTL, in one
+   * atomic step (a per-session chat transcript: bounded, and never immortal).
+   */
+  appendToList(key: string, value: string, maxItems: number, ttlMs: number): Promise<void>;
+  /** The whole list, oldest first; [] for a missing key. */
+  readList(key: string): Promise<string[]>;
 }
 
 export function assertTtl(ttlMs: number): void {
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new Error(`TTL must be a positive integer of ms, got ${ttlMs}`);
+}
+
+export function assertMaxItems(maxItems: number): void {
+  if (!Number.isSafeInteger(maxItems) || maxItems <= 0) throw new Error(`maxItems must be a positive integer, got ${maxItems}`);
 }

@@ -33,4 +33,26 @@ describe("memory kv expiry", () => {
     expect(await kv.get("a")).toBeNull();
     expect(await kv.expire("a", 10)).toBe(false);
   });
+
+  it("forgets expired keys nobody reads again", async () => {
+    let now = 0;
+    const kv = createMemoryKeyValueStore({ now: () => now });
+    for (let i = 0; i < 1_000; i++) await kv.setIfAbsent(`lk:event:EV_${i}`, "applied", 1_000);
+    await kv.appendToList("chat", "x", 10, 1_000);
+    expect(kv.keyCount()).toBe(1_001);
+    now = 120_000;
+    await kv.set("other", "1");
+    expect(kv.keyCount()).toBe(1);
+  });
+
+  it("expires a list as a whole and keeps its newest items", async () => {
+    let now = 0;
+    const kv = createMemoryKeyValueStore({ now: () => now });
+    for (let i = 1; i <= 5; i++) await kv.appendToList("l", String(i), 3, 100);
+    expect(await kv.readList("l")).toEqual(["3", "4", "5"]);
+    now = 99;
+    expect(await kv.readList("l")).toEqual(["3", "4", "5"]);
+    now = 100;
+    expect(await kv.readList("l")).toEqual([]);
+  });
 });

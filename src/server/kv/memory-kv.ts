@@ -1,9 +1,13 @@
 import "server-only";
-import { assertTtl, type KeyValueStore } from "./kv";
+import { assertMaxItems, assertTtl, type KeyValueStore } from "./kv";
 
 type Entry =
   | { kind: "string"; value: string; expiresAt: number | null }
-  | { kind: "hash"; fields: Map<string, string>; expiresAt: number | null };
+  | { kind: "hash"; fields: Map<string, string>; expiresAt: number | null }
+  | { kind: "list"; items: string[]; expiresAt: number | null };
+
+/** Expired keys nobody reads again (a webhook's dedupe key) are swept at most this often, on a write. */
+const PRUNE_EVERY_MS = 60_000;
 
 export interface MemoryKeyValueOptions {
   /** Clock for TTLs (tests inject one). */
@@ -11,9 +15,23 @@ export interface MemoryKeyValueOptions {
 }
 
 /** The in-process driver with Redis semantics (lazy expiry, WRONGTYPE on a kind mismatch). */
-export function createMemoryKeyValueStore(options: MemoryKeyValueOptions = {}): KeyValueStore {
+export interface MemoryKeyValueStore extends KeyValueStore {
+  /** Keys held, expired ones not yet swept included (tests: nothing piles up). */
+  keyCount(): number;
+}
+
+export function createMemoryKeyValueStore(options: MemoryKeyValueOptions = {}): MemoryKeyValueStore {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  let prunedAt = now();
+
+  /** Expiry is lazy, as in Redis, plus this sweep so keys written once and never read again do not pile up. */
+  function pruneExpired(): void {
+    const t = now();
+    if (t - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = t;
+    for (const [key, entry] of entries) if (entry.expiresAt !== null && t >= entry.expiresAt) entries.delete(key);
+  }
 
   function live(key: string): Entry | undefined {
     const entry = entries.get(key);
@@ -31,6 +49,13 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueOptions = {}): 
     return entry.fields;
   }
 
+  function listOf(key: string): string[] | undefined {
+    const entry = live(key);
+    if (!entry) return undefined;
+    if (entry.kind !== "list") throw wrongType();
+    return entry.items;
+  }
+
   return {
     async get(key) {
       const entry = live(key);
@@ -40,10 +65,12 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueOptions = {}): 
     },
     async set(key, value, ttlMs) {
       if (ttlMs !== undefined) assertTtl(ttlMs);
+      pruneExpired();
       entries.set(key, { kind: "string", value, expiresAt: ttlMs === undefined ? null : now() + ttlMs });
     },
     async setIfAbsent(key, value, ttlMs) {
       assertTtl(ttlMs);
+      pruneExpired();
       if (live(key)) return false;
       entries.set(key, { kind: "string", value, expiresAt: now() + ttlMs });
       return true;
@@ -65,6 +92,7 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueOptions = {}): 
     },
     async hset(key, field, value, ttlMs) {
       if (ttlMs !== undefined) assertTtl(ttlMs);
+      pruneExpired();
       let fields = hashOf(key);
       if (!fields) {
         fields = new Map();
@@ -87,6 +115,20 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueOptions = {}): 
     async hgetall(key) {
       return Object.fromEntries(hashOf(key) ?? []);
     },
+    async appendToList(key, value, maxItems, ttlMs) {
+      assertTtl(ttlMs);
+      assertMaxItems(maxItems);
+      pruneExpired();
+      let items = listOf(key);
+      if (!items) entries.set(key, { kind: "list", items: (items = []), expiresAt: null });
+      items.push(value);
+      if (items.length > maxItems) items.splice(0, items.length - maxItems);
+      entries.get(key)!.expiresAt = now() + ttlMs;
+    },
+    async readList(key) {
+      return [...(listOf(key) ?? [])];
+    },
+    keyCount: () => entries.size,
   };
 }
 

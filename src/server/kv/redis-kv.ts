@@ -1,5 +1,5 @@
 import "server-only";
-import { assertTtl, type KeyValueStore } from "./kv";
+import { assertMaxItems, assertTtl, type KeyValueStore } from "./kv";
 import { luaScript, runScript, type RedisCommandClient } from "./lua";
 
 export interface RedisKeyValueOptions {
@@ -64,6 +64,16 @@ export function createRedisKeyValueStore(options: RedisKeyValueOptions): KeyValu
     },
     async hgetall(key) {
       return redis.hgetall(k(key));
+    },
+    async appendToList(key, value, maxItems, ttlMs) {
+      assertTtl(ttlMs);
+      assertMaxItems(maxItems);
+      const results = await redis.multi().rpush(k(key), value).ltrim(k(key), -maxItems, -1).pexpire(k(key), ttlMs).exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error("list append transaction aborted");
+    },
+    async readList(key) {
+      return redis.lrange(k(key), 0, -1);
     },
   };
 }

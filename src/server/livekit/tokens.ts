@@ -2,7 +2,8 @@ import "server-only";
 import { AccessToken, TrackSource, type VideoGrant } from "livekit-server-sdk";
 
 /**
- * Participant tokens (instructions/livekit.md "Rules"): identity = user id, a join grant for one room,
+ * Participant tokens (instructions/livekit.md "Rules"): identity = a per-session pseudonym
+ * (participant-identity.ts), a join grant for one room,
  * publish/subscribe/data. Never roomCreate/roomAdmin/roomList: a leaked token must not be able
  * to create, inspect or resurrect rooms.
  */
@@ -14,7 +15,7 @@ export interface LivekitCredentials {
 
 export interface JoinTokenRequest {
   roomName: string;
-  /** The user id (LiveKit identity; a second connection with it replaces the first). */
+  /** The LiveKit identity, the member's per-session pseudonym (a second connection with it replaces the first). */
   identity: string;
   /** Display name (nickname). */
   name: string;

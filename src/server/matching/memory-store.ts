@@ -64,6 +64,8 @@ interface MemoryState {
   skipTimes: Map<string, number[]>;
   cooldowns: Map<string, CooldownRecord>;
   presence: Map<string, number>;
+  /** Users whose presence expired, since when: after FORGET_ABSENT_MS their per-user entries go. */
+  absentSince: Map<string, number>;
   waits: number[];
   /** The outbox: decided here, not yet confirmed as announced. */
   pendingStarts: Map<string, LiveSession>;
@@ -73,7 +75,12 @@ interface MemoryState {
   clock: number;
 }
 
-export function createMemoryMatchStore(config: MatchConfig): MatchStore {
+export interface MemoryMatchStore extends MatchStore {
+  /** Users any per-user map still holds (tests: people long gone are forgotten). */
+  trackedUsers(): number;
+}
+
+export function createMemoryMatchStore(config: MatchConfig): MemoryMatchStore {
   const state: MemoryState = {
     config,
     queue: [],
@@ -87,6 +94,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     skipTimes: new Map(),
     cooldowns: new Map(),
     presence: new Map(),
+    absentSince: new Map(),
     waits: [],
     pendingStarts: new Map(),
     pendingEnds: new Map(),
@@ -119,7 +127,24 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     unannounced: async (before, limit) => unannounced(state, before, limit),
     markAnnounced: async (kind, sessionId) => void (kind === "start" ? state.pendingStarts : state.pendingEnds).delete(sessionId),
     close: async () => {},
+    trackedUsers: () => trackedUsers(state),
   };
+}
+
+function trackedUsers(state: MemoryState): number {
+  const perUser = [
+    state.tickets,
+    state.currentSession,
+    state.lastRequest,
+    state.excluded,
+    state.recent,
+    state.primed,
+    state.skipTimes,
+    state.cooldowns,
+    state.presence,
+    state.absentSince,
+  ];
+  return new Set(perUser.flatMap((m) => [...m.keys()])).size;
 }
 
 // ---------------------------------------------------------------- operations
@@ -220,6 +245,7 @@ function activate(state: MemoryState, sessionId: string, now: number): LiveSessi
 
 function touch(state: MemoryState, userId: string, now: number): void {
   state.presence.set(userId, Math.max(now, state.presence.get(userId) ?? 0));
+  state.absentSince.delete(userId);
 }
 
 function expire(state: MemoryState, now: number): ExpiryResult {
@@ -232,8 +258,34 @@ function expire(state: MemoryState, now: number): ExpiryResult {
     const ended = sid ? endSession(state, sid, "timeout", null, now) : null;
     if (ended) result.timedOut.push(ended);
     state.presence.delete(userId);
+    state.absentSince.set(userId, now);
   }
+  forgetLongAbsent(state, now);
   return result;
+}
+
+/**
+ * Per-user entries of people gone for an hour are dropped, so one process's maps do not grow with
+ * every guest who ever came by (the Redis driver's keys expire or are shared). What this forgets
+ * comes back: exclusions and recent partners are primed from Postgres again on the next enqueue,
+ * the skip window (10 min) and any cooldown (≤ 15 min) are over; only a cooldown's offence level
+ * is forgotten (instructions/safety-and-operations.md "Bounded in-process state").
+ */
+export const FORGET_ABSENT_MS = 3_600_000;
+
+function forgetLongAbsent(state: MemoryState, now: number): void {
+  for (const [userId, since] of state.absentSince) {
+    if (now - since < FORGET_ABSENT_MS) continue;
+    state.absentSince.delete(userId);
+    if (state.presence.has(userId) || state.tickets.has(userId) || state.currentSession.has(userId)) continue;
+    if (cooldownUntil(state.cooldowns.get(userId), now) !== null) continue;
+    state.lastRequest.delete(userId);
+    state.skipTimes.delete(userId);
+    state.cooldowns.delete(userId);
+    state.excluded.delete(userId); // still barred from the other side's set, and primed again on return
+    state.primed.delete(userId);
+    state.recent.delete(userId);
+  }
 }
 
 function exclude(state: MemoryState, a: string, b: string): void {

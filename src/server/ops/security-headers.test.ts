@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { livekitConnectSources, securityHeaders, type SecurityHeader } from "./security-headers";
+import { NextRequest } from "next/server";
+import { middleware } from "../../../middleware";
+import { livekitConnectSources, newCspNonce, securityHeaders, type SecurityHeader } from "./security-headers";
+
+const nonce = "c2VjcmV0LW5vbmNlLTEyMzQ1Ng==";
 
 const asMap = (headers: SecurityHeader[]) => Object.fromEntries(headers.map((h) => [h.key, h.value]));
 
@@ -14,8 +18,8 @@ function cspDirectives(headers: SecurityHeader[]): Record<string, string[]> {
 }
 
 describe("securityHeaders", () => {
-  const dev = securityHeaders({ livekitUrl: "ws://localhost:7880", production: false });
-  const prod = securityHeaders({ livekitUrl: "wss://rtc.example.org", production: true });
+  const dev = securityHeaders({ livekitUrl: "ws://localhost:7880", production: false, nonce });
+  const prod = securityHeaders({ livekitUrl: "wss://rtc.example.org", production: true, nonce });
 
   it("sets the fixed headers in every mode", () => {
     for (const headers of [dev, prod]) {
@@ -36,7 +40,8 @@ describe("securityHeaders", () => {
   it("builds the CSP for production", () => {
     const d = cspDirectives(prod);
     expect(d["default-src"]).toEqual(["'self'"]);
-    expect(d["script-src"]).toEqual(["'self'", "'unsafe-inline'"]);
+    // Only scripts with this response's nonce, and what they load: no inline script an attacker injects.
+    expect(d["script-src"]).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"]);
     expect(d["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);
     expect(d["img-src"]).toEqual(["'self'", "data:", "blob:"]);
     expect(d["media-src"]).toEqual(["'self'", "blob:"]);
@@ -55,7 +60,12 @@ describe("securityHeaders", () => {
 
   it("adds extra connect sources", () => {
     const d = cspDirectives(
-      securityHeaders({ livekitUrl: "wss://rtc.example.org", production: true, extraConnectSrc: ["https://o1.ingest.example"] }),
+      securityHeaders({
+        livekitUrl: "wss://rtc.example.org",
+        production: true,
+        nonce,
+        extraConnectSrc: ["https://o1.ingest.example"],
+      }),
     );
     expect(d["connect-src"]).toContain("https://o1.ingest.example");
   });
@@ -82,5 +92,35 @@ describe("livekitConnectSources", () => {
   it("rejects a non-LiveKit scheme", () => {
     expect(() => livekitConnectSources("ftp://x.example")).toThrow(/ws\(s\)/);
     expect(() => livekitConnectSources("not a url")).toThrow();
+  });
+});
+
+describe("script nonces", () => {
+  it("are 128 random bits in base64, new every time, and refused when malformed", () => {
+    const nonces = new Set(Array.from({ length: 100 }, () => newCspNonce()));
+    expect(nonces.size).toBe(100);
+    for (const n of nonces) expect(Buffer.from(n, "base64")).toHaveLength(16);
+    expect(() => securityHeaders({ livekitUrl: "ws://localhost:7880", production: true, nonce: "x' 'unsafe-inline" })).toThrow(
+      /nonce/,
+    );
+  });
+
+  it("the proxy gives every response its own nonce and hands the same CSP to the page render", () => {
+    const run = () =>
+      middleware(new NextRequest("http://localhost:3000/video-chat", { headers: { cookie: "next-auth.session-token=x" } }));
+    const [first, second] = [run(), run()];
+    const nonceOf = (csp: string | null) => /'nonce-([^']+)'/.exec(csp ?? "")?.[1];
+    const csp = first.headers.get("content-security-policy");
+    expect(/script-src ([^;]*)/.exec(csp!)![1]).not.toContain("'unsafe-inline'");
+    expect(csp).toMatch(/script-src [^;]*'strict-dynamic'/);
+    expect(nonceOf(csp)).toBeTruthy();
+    expect(nonceOf(second.headers.get("content-security-policy"))).not.toBe(nonceOf(csp));
+    // NextResponse.next({ request: { headers } }) forwards the request headers the render reads.
+    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(csp);
+    expect(first.headers.get("x-middleware-request-x-nonce")).toBe(nonceOf(csp));
+    // Early answers carry it too.
+    const anon = middleware(new NextRequest("http://localhost:3000/api/matching/status"));
+    expect(anon.status).toBe(401);
+    expect(nonceOf(anon.headers.get("content-security-policy"))).toBeTruthy();
   });
 });

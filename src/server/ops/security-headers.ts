@@ -1,13 +1,18 @@
 /**
- * HTTP security headers for `next.config.ts` `headers()`. Pure (no env reads, no server-only
- * import) because next.config runs outside the app; the caller passes the LiveKit URL and mode.
+ * HTTP security headers, set per request by the proxy (`middleware.ts`). Pure (no env reads, no
+ * server-only import) because the proxy is bundled apart from the app; the caller passes the
+ * LiveKit URL, the mode and the request's nonce.
  *
  * CSP notes:
  * - connect-src: LiveKit's signalling WebSocket (ws/wss) and its http(s) twin, which
  *   livekit-client calls for `/rtc/validate` and, on LiveKit Cloud, `/settings/regions` before it
  *   connects to a regional `*.livekit.cloud` host. WebRTC media itself is not governed by CSP.
- * - script-src needs 'unsafe-inline' for Next's inline bootstrap scripts (no nonce middleware)
- *   and 'unsafe-eval' only for the dev server's React Refresh.
+ * - script-src allows only scripts carrying this response's nonce ('nonce-…'), and what they load
+ *   ('strict-dynamic': Next's chunks); no 'unsafe-inline', so an injected inline script does not
+ *   run. Next reads the nonce from the CSP on the request (the proxy sets it there too) and puts
+ *   it on its own inline scripts; that happens only while rendering, so every page is rendered
+ *   per request (the root layout awaits `connection()`). 'unsafe-eval' only for the dev server.
+ * - style-src keeps 'unsafe-inline': Next injects style tags and React writes style attributes.
  * - form-action is deliberately absent: Chrome applies it to the redirect after a form post, and
  *   next-auth's OAuth sign-in is a form post that redirects to the provider.
  */
@@ -21,6 +26,8 @@ export interface SecurityHeadersOptions {
   /** the browser-facing LiveKit URL, e.g. wss://project.livekit.cloud or ws://localhost:7880 */
   livekitUrl: string;
   production: boolean;
+  /** This response's script nonce (`newCspNonce()`), fresh per request. */
+  nonce: string;
   /** further origins the browser may fetch from (analytics, error reporting) */
   extraConnectSrc?: string[];
 }
@@ -40,10 +47,17 @@ export function livekitConnectSources(livekitUrl: string): string[] {
   return sources;
 }
 
-export function contentSecurityPolicy({ livekitUrl, production, extraConnectSrc = [] }: SecurityHeadersOptions): string {
+/** 128 random bits, base64: unguessable, and within the characters Next accepts in a nonce. */
+export function newCspNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function contentSecurityPolicy({ livekitUrl, production, nonce, extraConnectSrc = [] }: SecurityHeadersOptions): string {
+  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce)) throw new Error("a CSP nonce must be base64 of at least 96 bits");
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-inline'", ...(production ? [] : ["'unsafe-eval'"])],
+    "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(production ? [] : ["'unsafe-eval'"])],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "media-src": ["'self'", "blob:"],

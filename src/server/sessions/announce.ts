@@ -4,6 +4,7 @@ import { recordSessionEnded, recordSessionStart, type SessionStartRecord } from 
 import type { EndedSession, LiveSession } from "../matching/types";
 import type { AppServices } from "../app-services";
 import { forgetRoomPresence } from "./presence";
+import { expireTranscriptAfterEnd } from "./transcript";
 import { livekitJoin, sessionView } from "./views";
 
 /**
@@ -71,6 +72,7 @@ export async function announceEnd(deps: AppServices, ended: EndedSession, actor:
     .deleteRoom(ended.roomName)
     .catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
   await forgetRoomPresence(deps, ended).catch(() => {});
+  await expireTranscriptAfterEnd(deps, ended.id).catch(() => {}); // else it expires a little later
 }
 
 /** How long a decision may stay unannounced before the reconciler takes over (normal: milliseconds). */

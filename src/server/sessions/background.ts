@@ -3,6 +3,7 @@ import { singleFlight } from "../kv";
 import { announceEnd, announceMatch, announcePending } from "./announce";
 import type { AppServices } from "../app-services";
 import { dueDepartures } from "./presence";
+import { settlePendingSafetyWrites } from "./safety-writes";
 import { queueView } from "./views";
 
 /**
@@ -11,7 +12,8 @@ import { queueView } from "./views";
  * - every second: re-evaluate waiting users (mood relaxation) and settle due LiveKit departures;
  * - every 2 s: tell waiting users their queue position;
  * - every 5 s: drop tickets and end sessions whose users have had no presence for 60 s;
- * - every 2 s (one instance at a time): announce matches and ends nobody announced (the outbox).
+ * - every 2 s (one instance at a time): announce matches and ends nobody announced (the outbox);
+ * - every 5 s (one instance at a time): write held Block and Report records that are due (safety-writes.ts).
  */
 export function startBackgroundWork(deps: AppServices): () => void {
   const timers = [
@@ -20,6 +22,7 @@ export function startBackgroundWork(deps: AppServices): () => void {
     every(2_000, () => singleFlight(deps.kv, "queue-broadcast", 1_500, () => broadcastQueuePositions(deps)), deps),
     every(5_000, () => expireAbsent(deps), deps),
     every(2_000, () => singleFlight(deps.kv, "announce-outbox", 1_500, () => announcePending(deps)), deps),
+    every(5_000, () => singleFlight(deps.kv, "safety-writes", 30_000, () => settlePendingSafetyWrites(deps)), deps),
   ];
   return () => timers.forEach(clearInterval);
 }

@@ -4,13 +4,15 @@ import { AppError, errors } from "../http/errors";
 import type { LiveSession } from "../matching/types";
 import type { AppServices } from "../app-services";
 import { limit } from "./rate";
+import { appendToTranscript } from "./transcript";
 import { memberOf } from "./views";
 
 /**
  * Text chat rides the event bus: each message goes to the partner (`from: "partner"`) and back to
  * the sender (`from: "me"`, so other tabs and a refreshed page see it). The moderation filter
  * runs before delivery: a message with a blocked word is withheld (and counted); links and phone
- * numbers are masked.
+ * numbers are masked. Each delivered line is also kept in the session's transcript (transcript.ts),
+ * the evidence a report carries.
  */
 
 export interface ChatResult {
@@ -38,6 +40,8 @@ export async function sendChat(
   }
   deps.metrics.chatMessages.inc("delivered");
   const base = { sessionId: session.id, id, text: check.text, sentAt };
+  // Recorded before delivery: what a partner was shown is always there for a report.
+  await appendToTranscript(deps, session.id, { from: userId, text: check.text, sentAt });
   await Promise.all([
     deps.bus.publish(partnerId, "chat", { ...base, from: "partner" }),
     deps.bus.publish(userId, "chat", { ...base, from: "me" }),

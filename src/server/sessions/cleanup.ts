@@ -6,6 +6,7 @@ import { announceEnd, announcePending } from "./announce";
 import type { AppServices } from "../app-services";
 import { expireAbsent } from "./background";
 import { runRetention, type RetentionReport } from "./retention";
+import { settlePendingSafetyWrites } from "./safety-writes";
 
 /** A room younger than this may belong to a session being created right now: leave it alone. */
 const ROOM_GRACE_MS = 60_000;
@@ -20,13 +21,15 @@ export interface CleanupReport {
   goneRooms: number;
   unrecordedEnds: number;
   livekitReachable: boolean;
+  /** Held Block/Report records written by this run, and those still waiting (safety-writes.ts). */
+  safetyWrites: { recorded: number; pending: number };
   /** The hourly retention job (sessions/retention.ts), when this run did it. */
   retention: RetentionReport;
 }
 
 /**
- * The cron backstop (instructions/livekit.md "Rules"): stale tickets and sessions, `mm_*` rooms without a live
- * session, live sessions whose room is gone, and Postgres records left open by a crash. Only
+ * The cron backstop (instructions/livekit.md "Rules"): stale tickets and sessions, held Block and
+ * Report records not yet written, `mm_*` rooms without a live session, live sessions whose room is gone, and Postgres records left open by a crash. Only
  * one instance runs it at a time; a concurrent call answers `ran: false`.
  */
 export async function runCleanup(deps: AppServices): Promise<CleanupReport> {
@@ -40,6 +43,7 @@ export async function runCleanup(deps: AppServices): Promise<CleanupReport> {
     goneRooms: 0,
     unrecordedEnds: 0,
     livekitReachable: true,
+    safetyWrites: { recorded: 0, pending: 0 },
     retention: { ran: false, reports: 0, interestCounts: 0 },
   };
 }
@@ -47,6 +51,7 @@ export async function runCleanup(deps: AppServices): Promise<CleanupReport> {
 async function cleanup(deps: AppServices): Promise<CleanupReport> {
   const now = deps.now();
   const expired = await expireAbsent(deps);
+  const safetyWrites = await settlePendingSafetyWrites(deps);
   let staleSessions = expired.timedOut;
 
   const live = await deps.store.listLiveSessions();
@@ -109,6 +114,7 @@ async function cleanup(deps: AppServices): Promise<CleanupReport> {
     goneRooms,
     unrecordedEnds,
     livekitReachable,
+    safetyWrites,
     retention,
   };
 }

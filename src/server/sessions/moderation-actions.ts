@@ -1,24 +1,24 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { ReportReason } from "@/lib/schemas";
-import { recordBlock } from "../db/blocks";
-import { endFriendship } from "../db/friends";
 import { endInviteBetween } from "../friends/invites";
-import type { ChatLine } from "../db/schema";
-import { insertReport } from "../db/reports";
 import { findSessionRecord } from "../db/sessions";
 import { AppError, errors } from "../http/errors";
 import { severityOf } from "../safety/reasons";
 import { announceEnd } from "./announce";
 import type { AppServices } from "../app-services";
 import { limit } from "./rate";
+import { holdSafetyWrite, isReportPending, persistHeldWrite, type SafetyWrite } from "./safety-writes";
+import { transcriptFor } from "./transcript";
 
 /**
- * Report and Block: both make the pair never meet again (Postgres for good, the store at once)
- * and end the session if it is still live. They work on a session that has just ended too —
- * people often report right after the other person skipped them.
+ * Report and Block: both make the pair never meet again and end the session if it is still live.
+ * They work on a session that has just ended too — people often report right after the other
+ * person skipped them. The safety effect comes first and needs only the store: the Postgres
+ * record is held there, the effect applied, then the record written (safety-writes.ts), so an
+ * outage of Postgres delays the record, never the protection (instructions/safety-and-operations.md
+ * "Safety actions survive outages").
  */
-
-const CHAT_CONTEXT_LINES = 30;
 
 export async function reportPartner(
   deps: AppServices,
@@ -26,37 +26,53 @@ export async function reportPartner(
   input: { sessionId: string; reason: ReportReason; details?: string },
 ): Promise<{ id: string }> {
   await limit(deps, "reports", userId);
+  // Asked first: a held report answers 409 without Postgres (its own key, so it tells a stranger nothing).
+  if (await isReportPending(deps, userId, input.sessionId)) throw alreadyReported();
   const partnerId = await partnerIn(deps, userId, input.sessionId);
-  const chatContext = await chatContextFor(deps, userId, input.sessionId);
-  const report = await insertReport(deps.db, {
+  const write: SafetyWrite = {
+    kind: "report",
+    id: randomUUID(),
     reporter: userId,
     reported: partnerId,
     sessionId: input.sessionId,
     reason: input.reason,
     details: input.details ?? null,
     severity: severityOf(input.reason),
-    chatContext,
-  });
-  if (!report) throw new AppError("CONFLICT", "You already reported this conversation.");
-  await separate(deps, userId, partnerId, input.sessionId, "report");
-  return report;
+    chatContext: await transcriptFor(deps, input.sessionId, userId),
+  };
+  await separate(deps, userId, partnerId, input.sessionId, write);
+  if ((await persistHeldWrite(deps, write)) === "duplicate") throw alreadyReported();
+  return { id: write.id };
 }
 
 export async function blockPartner(deps: AppServices, userId: string, input: { sessionId: string }): Promise<{ blocked: true }> {
   await limit(deps, "blocks", userId);
   const partnerId = await partnerIn(deps, userId, input.sessionId);
-  await separate(deps, userId, partnerId, input.sessionId, "block");
+  const write: SafetyWrite = { kind: "block", blocker: userId, blocked: partnerId, sessionId: input.sessionId };
+  await separate(deps, userId, partnerId, input.sessionId, write);
+  await persistHeldWrite(deps, write);
   return { blocked: true };
 }
 
-async function separate(deps: AppServices, userId: string, partnerId: string, sessionId: string, source: "report" | "block") {
-  await recordBlock(deps.db, { blocker: userId, blocked: partnerId, source, sessionId });
-  await endFriendship(deps.db, userId, partnerId);
-  await endInviteBetween(deps, userId, partnerId);
+/** The store-side effect, once the record is held: a store failure here (or before) is a 503. */
+async function separate(deps: AppServices, userId: string, partnerId: string, sessionId: string, write: SafetyWrite) {
+  await holdSafetyWrite(deps, write);
   await deps.store.exclude(userId, partnerId);
-  const ended = await deps.store.endSession(sessionId, source, userId, deps.now());
-  if (ended) await announceEnd(deps, ended, userId);
+  // the friendship ends with the record (safety-writes.ts); a ringing call between them ends now
+  await endInviteBetween(deps, userId, partnerId);
+  const ended = await deps.store.endSession(sessionId, write.kind, userId, deps.now());
+  if (!ended) return;
+  // The end is decided and in the store's outbox: if announcing it fails now (it records the end in
+  // Postgres first), the reconciler finishes it. The call itself must stop now: the room goes.
+  await announceEnd(deps, ended, userId).catch((err) => {
+    deps.log.warn({ err, sessionId }, "end not announced yet");
+    void deps.rooms
+      .deleteRoom(ended.roomName)
+      .catch((error) => deps.log.warn({ err: error, room: ended.roomName }, "could not delete the LiveKit room"));
+  });
 }
+
+const alreadyReported = () => new AppError("CONFLICT", "You already reported this conversation.");
 
 /** The other member of a session the user was in (live in the store, or on record). */
 async function partnerIn(deps: AppServices, userId: string, sessionId: string): Promise<string> {
@@ -70,16 +86,4 @@ async function partnerIn(deps: AppServices, userId: string, sessionId: string): 
 async function recordedPair(deps: AppServices, sessionId: string): Promise<string[] | null> {
   const row = await findSessionRecord(deps.db, sessionId);
   return row ? [row.userA, row.userB] : null;
-}
-
-/** The last lines of the conversation as the reporter saw them (their event log holds both sides). */
-async function chatContextFor(deps: AppServices, userId: string, sessionId: string): Promise<ChatLine[]> {
-  const events = await deps.bus.replay(userId, 0);
-  const lines: ChatLine[] = [];
-  for (const e of events) {
-    if (e.name === "chat" && e.data.sessionId === sessionId) {
-      lines.push({ from: e.data.from === "me" ? "reporter" : "reported", text: e.data.text, sentAt: e.data.sentAt });
-    }
-  }
-  return lines.slice(-CHAT_CONTEXT_LINES);
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { LivekitJoin, QueueView, SessionView, StatusView } from "@/lib/schemas";
+import { participantIdentity } from "../livekit/participant-identity";
 import { mintJoinToken } from "../livekit/tokens";
 import type { LiveSession, QueuePosition, SessionMember, UserState } from "../matching/types";
 import type { AppServices } from "../app-services";
@@ -33,7 +34,7 @@ export async function livekitJoin(deps: AppServices, session: LiveSession, userI
   const sides = memberOf(session, userId)!;
   const token = await mintJoinToken(deps.livekit, {
     roomName: session.roomName,
-    identity: userId,
+    identity: participantIdentity(deps.livekit.apiSecret, session.id, userId),
     name: sides.me.nickname,
     metadata: JSON.stringify({ sessionId: session.id }),
   });

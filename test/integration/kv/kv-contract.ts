@@ -67,6 +67,16 @@ export function describeKeyValueContract(name: string, make: () => KvInstances) 
       expect(await a.del("h")).toBe(false); // the hash went with its last field
     });
 
+    it("appends to a capped list that keeps its newest items, oldest first", async () => {
+      const { a, b } = make();
+      expect(await a.readList("transcript")).toEqual([]);
+      for (let i = 1; i <= 7; i++) await (i % 2 ? a : b).appendToList("transcript", `line ${i}`, 5, 60_000);
+      expect(await b.readList("transcript")).toEqual(["line 3", "line 4", "line 5", "line 6", "line 7"]);
+      await expect(a.appendToList("transcript", "x", 0, 60_000)).rejects.toThrow();
+      await expect(a.appendToList("transcript", "x", 5, 0)).rejects.toThrow();
+      expect(await a.del("transcript")).toBe(true);
+    });
+
     it("rejects a kind mismatch and invalid ttls", async () => {
       const { a } = make();
       await a.set("str", "x");

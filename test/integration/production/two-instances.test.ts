@@ -6,6 +6,7 @@ import { ApiClient, startApp, type AppProcess } from "@test/support/app-process"
 import { startLivekitDouble, type LivekitDouble } from "@test/support/livekit-double";
 import { createTestDatabase, type TestDatabase } from "@test/support/postgres";
 import { TEST_REDIS_URL, uniqueNamespace } from "@test/support/services";
+import { participantIdentity } from "@/server/livekit/participant-identity";
 
 /**
  * The issue's "done when": two scripted users on two different production app processes are
@@ -97,7 +98,7 @@ describe("two production instances on one Redis and Postgres", () => {
       [bobMatched, bob.userId],
     ] as const) {
       const claims = decodeJwt(m.livekit.token) as { sub: string; video: { room: string; roomJoin: boolean } };
-      expect(claims.sub).toBe(id);
+      expect(claims.sub).toBe(participantIdentity(SECRET, aliceMatched.session.id, id)); // a pseudonym, not the user id
       expect(claims.video).toMatchObject({ room, roomJoin: true });
       expect(m.livekit.url).toBe(livekit.wsUrl);
     }

@@ -15,7 +15,8 @@ import { reports, blocks } from "@/server/db/schema";
 import { SseReader } from "@test/support/sse-reader";
 import { decodeJwt } from "jose";
 import { eq } from "drizzle-orm";
-import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
+import { participantIdentity } from "@/server/livekit/participant-identity";
+import { apiRequest, createHarness, LK, type Harness, type TestUser } from "@test/support/harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -86,8 +87,10 @@ describe("session lifecycle over the real route handlers", () => {
 
     const tokenA = decodeJwt(data.livekit.token) as { sub: string; video: Record<string, unknown> };
     const tokenB = decodeJwt(matched.body.livekit.token) as { sub: string; video: Record<string, unknown> };
-    expect(tokenA.sub).toBe(a.id);
-    expect(tokenB.sub).toBe(b.id);
+    // The identity the partner sees is a per-session pseudonym, never the user id.
+    expect(tokenA.sub).toBe(participantIdentity(LK.apiSecret, data.session.id, a.id));
+    expect(tokenB.sub).toBe(participantIdentity(LK.apiSecret, data.session.id, b.id));
+    expect([tokenA.sub, tokenB.sub].join()).not.toMatch(new RegExp(`${a.id}|${b.id}`));
     expect(tokenA.video).toMatchObject({ roomJoin: true, room: data.session.roomName });
     expect(tokenA.video.roomCreate).toBeUndefined();
 
@@ -178,7 +181,9 @@ describe("session lifecycle over the real route handlers", () => {
     const { session } = await pair(a, b);
     const current = await json(await sessionRoute.GET(apiRequest(b, "/api/matching/session")));
     expect(current.body.session.id).toBe(session.id);
-    expect((decodeJwt(current.body.livekit.token) as { video: { room: string } }).video.room).toBe(session.roomName);
+    const fresh = decodeJwt(current.body.livekit.token) as { sub: string; video: { room: string } };
+    expect(fresh.video.room).toBe(session.roomName);
+    expect(fresh.sub).toBe(participantIdentity(LK.apiSecret, session.id, b.id)); // the same identity: it replaces the old connection
 
     const stream = await openEvents(b, "1");
     const [state] = await stream.reader.events(1);

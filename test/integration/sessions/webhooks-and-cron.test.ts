@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as cleanupRoute from "@/app/api/cron/cleanup/route";
 import * as webhookRoute from "@/app/api/livekit/webhooks/route";
+import * as endRoute from "@/app/api/matching/end/route";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as statusRoute from "@/app/api/matching/status/route";
 import { findSessionRecord, recordSessionStart } from "@/server/db/sessions";
+import { participantIdentity } from "@/server/livekit/participant-identity";
 import { settleDepartures } from "@/server/sessions/background";
 import { DEPARTURE_GRACE_MS } from "@/server/sessions/presence";
 import { apiRequest, createHarness, LK, type Harness, type TestUser } from "@test/support/harness";
@@ -40,6 +42,9 @@ async function pair(a: TestUser, b: TestUser) {
   return body.session as { id: string; roomName: string };
 }
 
+/** The member's LiveKit identity in that session: a per-session pseudonym, never the user id. */
+const lk = (session: { id: string }, user: TestUser) => participantIdentity(LK.apiSecret, session.id, user.id);
+
 const statusOf = async (u: TestUser) => (await (await statusRoute.GET(apiRequest(u, "/api/matching/status"))).json()).status;
 
 describe("LiveKit webhooks", () => {
@@ -61,40 +66,95 @@ describe("LiveKit webhooks", () => {
     const session = await pair(a, b);
     const room = session.roomName;
 
-    const joinA = { event: "participant_joined", room, participant: { identity: a.id, sid: "PA_a1" }, id: "EV_join_a" } as const;
+    const joinA = {
+      event: "participant_joined",
+      room,
+      participant: { identity: lk(session, a), sid: "PA_a1" },
+      id: "EV_join_a",
+    } as const;
+    // The user id is not an identity: partners never see it, so a webhook naming it is not theirs.
+    expect(
+      (await deliver({ event: "participant_joined", room, participant: { identity: a.id, sid: "PA_x" } })).body.outcome,
+    ).toBe("ignored");
     expect((await deliver(joinA)).body.outcome).toBe("joined");
     expect((await deliver(joinA)).body.outcome).toBe("duplicate");
     expect(
-      (await deliver({ event: "participant_joined", room, participant: { identity: b.id, sid: "PA_b1" } })).body.outcome,
+      (await deliver({ event: "participant_joined", room, participant: { identity: lk(session, b), sid: "PA_b1" } })).body
+        .outcome,
     ).toBe("activated");
     expect((await findSessionRecord(h.deps.db, session.id))?.activeAt).toBeInstanceOf(Date);
 
     // A quick reconnect of A: the new sid joins before the old one's leave arrives.
-    await deliver({ event: "participant_joined", room, participant: { identity: a.id, sid: "PA_a2" } });
-    expect((await deliver({ event: "participant_left", room, participant: { identity: a.id, sid: "PA_a1" } })).body.outcome).toBe(
-      "stale_leave",
-    );
+    await deliver({ event: "participant_joined", room, participant: { identity: lk(session, a), sid: "PA_a2" } });
+    expect(
+      (await deliver({ event: "participant_left", room, participant: { identity: lk(session, a), sid: "PA_a1" } })).body.outcome,
+    ).toBe("stale_leave");
     h.clock.advance(DEPARTURE_GRACE_MS + 1);
     expect(await settleDepartures(h.deps)).toBe(0);
     expect(await statusOf(a)).toBe("in_session");
 
     // A refresh: leave, then a new join within the grace keeps the session.
-    expect((await deliver({ event: "participant_left", room, participant: { identity: a.id, sid: "PA_a2" } })).body.outcome).toBe(
-      "left",
-    );
-    await deliver({ event: "participant_joined", room, participant: { identity: a.id, sid: "PA_a3" } });
+    expect(
+      (await deliver({ event: "participant_left", room, participant: { identity: lk(session, a), sid: "PA_a2" } })).body.outcome,
+    ).toBe("left");
+    await deliver({ event: "participant_joined", room, participant: { identity: lk(session, a), sid: "PA_a3" } });
     h.clock.advance(DEPARTURE_GRACE_MS + 1);
     expect(await settleDepartures(h.deps)).toBe(0);
     expect(await statusOf(a)).toBe("in_session");
 
     // Really gone: the current sid leaves and nobody comes back.
-    await deliver({ event: "participant_connection_aborted", room, participant: { identity: b.id, sid: "PA_b1" } });
+    await deliver({ event: "participant_connection_aborted", room, participant: { identity: lk(session, b), sid: "PA_b1" } });
     expect(await settleDepartures(h.deps)).toBe(0); // still within the grace
     h.clock.advance(DEPARTURE_GRACE_MS + 1);
     expect(await settleDepartures(h.deps)).toBe(1);
     expect(await statusOf(a)).toBe("idle");
     expect(await findSessionRecord(h.deps.db, session.id)).toMatchObject({ endReason: "disconnect", endedBy: b.id });
     await expect.poll(() => h.livekit.rooms.has(room)).toBe(false); // deleted off the request path
+  });
+
+  it("applies LiveKit's retry of a delivery that failed mid-way, and a concurrent duplicate only once", async () => {
+    const a = await h.newUser();
+    const b = await h.newUser();
+    const session = await pair(a, b);
+    const join = {
+      event: "participant_joined",
+      room: session.roomName,
+      participant: { identity: lk(session, a), sid: "PA_r1" },
+      id: "EV_retry",
+    } as const;
+    const kv = h.deps.kv;
+    const hset = kv.hset;
+    kv.hset = async () => {
+      throw new Error("Connection is closed.");
+    };
+    try {
+      expect((await deliver(join)).status).toBeGreaterThanOrEqual(500); // LiveKit retries a 5xx
+    } finally {
+      kv.hset = hset;
+    }
+    expect((await deliver(join)).body.outcome).toBe("joined"); // the retry is applied
+    expect((await deliver(join)).body.outcome).toBe("duplicate");
+
+    // Two deliveries of one event at once: one applies it, the other is told to come back (5xx).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    kv.hset = async (...args) => {
+      await gate;
+      return hset(...args);
+    };
+    const joinB = { ...join, participant: { identity: lk(session, b), sid: "PB_r1" }, id: "EV_concurrent" } as const;
+    try {
+      const first = deliver(joinB);
+      await expect.poll(() => h.deps.kv.get("lk:event:EV_concurrent")).not.toBeNull();
+      const second = await deliver(joinB);
+      expect(second.status).toBe(503);
+      release();
+      expect((await first).body.outcome).toBe("activated");
+    } finally {
+      kv.hset = hset;
+    }
+    expect((await deliver(joinB)).body.outcome).toBe("duplicate");
+    await endRoute.POST(apiRequest(a, "/api/matching/end", { method: "POST", body: {} }));
   });
 
   it("room_finished ends a live session once; webhooks for foreign rooms are ignored", async () => {
