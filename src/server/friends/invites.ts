@@ -70,9 +70,9 @@ export type CallResult = { status: "ringing"; invite: InviteView } | Extract<Enq
  */
 export async function callFriend(deps: AppServices, callerId: string, friendshipId: string): Promise<CallResult> {
   if (deps.maintenance.enabled) throw errors.maintenance(deps.maintenance.message);
+  await limit(deps, "friendCalls", callerId); // first: probing friendship ids costs points too
   const friendId = await friendIn(deps.db, callerId, friendshipId);
   if (!friendId) throw errors.notFound("No such friend.");
-  await limit(deps, "friendCalls", callerId);
   const { profile } = await matchingProfile(deps, callerId);
   const now = deps.now();
   const [mine, theirs, seen] = await Promise.all([

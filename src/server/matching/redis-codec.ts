@@ -108,7 +108,7 @@ export const SESSION_FIELDS = [
 ] as const;
 const SESSION_SEP = "\x1d";
 /** The `k` field of a friend call's session (empty for a match). */
-export const SESSION_KIND_FRIEND = "f";
+export const SESSION_KIND_FRIEND = "friend";
 
 /** A stored session value (or a missing one) → its set fields, or null. */
 export function sessionFields(value: unknown): Record<string, string> | null {

@@ -6,6 +6,7 @@ import * as acceptRoute from "@/app/api/friends/invites/[id]/accept/route";
 import * as declineRoute from "@/app/api/friends/invites/[id]/decline/route";
 import * as endRoute from "@/app/api/matching/end/route";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
+import * as reportsRoute from "@/app/api/reports/route";
 import { befriendIfMutual, findFriendship } from "@/server/db/friends";
 import { insertReflection } from "@/server/db/reflections";
 import { matchSessions } from "@/server/db/schema";
@@ -200,6 +201,19 @@ describe("calling a friend", () => {
     await online(a, b);
     expect((await call(a, friendshipId)).status).toBe(404);
     expect((await call(b, friendshipId)).status).toBe(404);
+  });
+
+  it("a report of their last call ends a ringing invite between them, for both", async () => {
+    const { a, b, friendshipId } = await friends();
+    const first = await accept(b, (await call(a, friendshipId)).body.invite.id as string);
+    const sessionId = first.body.session.id as string;
+    expect((await endRoute.POST(postAs(a, "/api/matching/end"))).status).toBe(200);
+    await online(a, b);
+    const inviteId = (await call(a, friendshipId)).body.invite.id as string;
+    expect((await reportsRoute.POST(postAs(b, "/api/reports", { sessionId, reason: "harassment" }))).status).toBe(201);
+    expect(await eventsOf(a, "invite_ended")).toContainEqual({ inviteId, reason: "ended" });
+    expect(await eventsOf(b, "invite_ended")).toContainEqual({ inviteId, reason: "ended" });
+    expect((await accept(b, inviteId)).status).toBe(409);
   });
 
   it("bad invite and friend ids are 400 with the error shape; a cross-site call is refused", async () => {
