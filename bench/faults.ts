@@ -37,6 +37,7 @@ import { conditions, log, writeResult } from "./lib/report";
 import type { Behavior, SimUser } from "./lib/sim-user";
 import { signInUsers, startStack, warmSubscribers, type Stack } from "./lib/stack";
 import { prefsFor, World } from "./lib/world";
+import { ApiClient } from "@test/support/app-process";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,8 +107,10 @@ async function main() {
     await Promise.all(world.users.map((u) => u.openStream()));
     world.startTicker();
     log(`${world.users.length} users signed in with open streams`);
+    const prober = await new ApiClient(urls[0]!).signIn("probe");
 
     const reported = new Set<string>();
+    const probes: ProbeAnswer[] = [];
     const faults: Record<string, FaultOutcome> = {};
 
     /** Quiet the load, re-read every user's status, and check; returns violations not seen before. */
@@ -138,6 +141,7 @@ async function main() {
     async function awaitRecovery(name: string, since: number, extra?: () => boolean): Promise<number | null> {
       const prefix = keyPrefix(s.namespace);
       const deadline = Date.now() + RECOVERY_LIMIT_MS;
+      let nextReport = Date.now() + 2_000;
       while (Date.now() < deadline) {
         const ready = await Promise.all(
           urls.map((u) =>
@@ -147,11 +151,15 @@ async function main() {
             ),
           ),
         );
-        const pending = await Promise.all(
-          ["ann:s", "ann:e"].map((k) => s.redis.zrangebyscore(`${prefix}${k}`, "-inf", since, "LIMIT", 0, 1)),
-        );
-        if (ready.every(Boolean) && pending.every((p) => p.length === 0) && (!extra || extra())) {
+        const pending = await Promise.all(["ann:s", "ann:e"].map((k) => s.redis.zcount(`${prefix}${k}`, "-inf", since)));
+        if (ready.every(Boolean) && pending.every((n) => n === 0) && (!extra || extra())) {
           return (recoveries[name] = Date.now() - since);
+        }
+        if (Date.now() >= nextReport) {
+          log(
+            `  recovering ${Math.round((Date.now() - since) / 100) / 10} s: ready ${ready}, outbox starts ${pending[0]} ends ${pending[1]}`,
+          );
+          nextReport += 2_000;
         }
         await sleep(100);
       }
@@ -169,6 +177,7 @@ async function main() {
       world.history.phase = name;
       world.resume();
       let faultDoneAt = Infinity;
+      const probing = probeRoutes(prober, urls, name, probes, () => Date.now() >= faultDoneAt + AFTER_RECOVERY_MS);
       const load = world.paced(
         cfg.faultRate,
         cfg.faultSeconds * 1000,
@@ -183,13 +192,17 @@ async function main() {
       }
       faultDoneAt = Date.now();
       await load;
+      await probing;
       const result = await checkpoint(false);
       if (after) notes.push(...(await after().catch((err: Error) => [`VIOLATION after-check failed: ${err.message}`])));
-      const http = httpFigures(world.history, name);
+      const http = httpFigures(world.history, probes, name);
       if (STRICT_FAULTS.has(name)) {
         for (const e of http.serverErrorExamples) notes.push(`VIOLATION 5xx: ${e}`);
         if (http.serverErrors > http.serverErrorExamples.length)
           notes.push(`VIOLATION 5xx: ${http.serverErrors - http.serverErrorExamples.length} more`);
+        for (const e of http.wrongAnswerExamples) notes.push(`VIOLATION wrong answer: ${e}`);
+        if (http.wrongAnswers > http.wrongAnswerExamples.length)
+          notes.push(`VIOLATION wrong answer: ${http.wrongAnswers - http.wrongAnswerExamples.length} more`);
         if (http.hangs > 0)
           notes.push(`VIOLATION hang: ${http.hangs} answers slower than ${HANG_MS} ms (slowest ${http.maxMs} ms)`);
         if (result.stillBusy > 0) notes.push(`VIOLATION hang: ${result.stillBusy} requests still unanswered at the checkpoint`);
@@ -200,13 +213,18 @@ async function main() {
       const counts: Record<string, number> = {};
       for (const v of [...result.fresh, ...own]) {
         const check = v.startsWith("VIOLATION")
-          ? (/^VIOLATION (5xx|hang|recovery):/.exec(v)?.[1] ?? "scenario")
+          ? (/^VIOLATION (5xx|hang|recovery|wrong answer):/.exec(v)?.[1] ?? "scenario")
           : v.slice(0, v.indexOf(":"));
         counts[check] = (counts[check] ?? 0) + 1;
       }
-      // "5xx: N more" stands for N violations.
-      const more = own.reduce((n, v) => n + Math.max(0, Number(/^VIOLATION 5xx: (\d+) more$/.exec(v)?.[1] ?? 1) - 1), 0);
-      if (more) counts["5xx"] = (counts["5xx"] ?? 0) + more;
+      // "…: N more" stands for N violations.
+      let more = 0;
+      for (const v of own) {
+        const m = /^VIOLATION (5xx|wrong answer): (\d+) more$/.exec(v);
+        if (!m) continue;
+        more += Number(m[2]) - 1;
+        counts[m[1]!] = (counts[m[1]!] ?? 0) + Number(m[2]) - 1;
+      }
       faults[name] = {
         violations: result.fresh.length + own.length + more,
         counts,
@@ -422,13 +440,79 @@ interface HttpFigures {
   /** Slowest answer, and slowest 503, ms. */
   maxMs: number;
   max503Ms: number;
+  /** Route probes answered neither with success nor 503 (e.g. a sign-in refused because Postgres is out). */
+  wrongAnswers: number;
+  wrongAnswerExamples: string[];
   /** The slowest answer: operation, status and code. */
   slowest: string;
   hangs: number;
 }
 
-/** What the clients were answered during one phase. */
-function httpFigures(history: History, phase: string): HttpFigures {
+interface ProbeAnswer {
+  phase: string;
+  what: string;
+  status: number;
+  code?: string;
+  ms: number;
+}
+
+/**
+ * The routes the simulated users never call, each touching Postgres, probed every 500 ms across
+ * both instances until `done()`: guest sign-in, the friends list, popular interests, a reflection
+ * (for a session that does not exist: 404 normally, 503 while Postgres is out), and `/api/online`.
+ */
+async function probeRoutes(user: ApiClient, urls: string[], phase: string, into: ProbeAnswer[], done: () => boolean) {
+  const timed = async (what: string, run: () => Promise<Response>) => {
+    const t0 = performance.now();
+    let status = 0;
+    let code: string | undefined;
+    try {
+      const res = await run();
+      status = res.status;
+      const text = await res.text();
+      try {
+        code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+      } catch {
+        // not JSON: no error shape
+      }
+    } catch {
+      // no answer (status 0)
+    }
+    into.push({ phase, what, status, code, ms: performance.now() - t0 });
+  };
+  for (let round = 0; !done(); round++) {
+    const via = user.via(urls[round % urls.length]!);
+    await Promise.all([
+      timed("sign-in", () => guestSignIn(urls[round % urls.length]!, `probe${round}`)),
+      timed("GET /api/friends", () => via.get("/api/friends")),
+      timed("GET /api/interests/popular", () => via.get("/api/interests/popular")),
+      timed("POST /api/reflections", () =>
+        via.post("/api/reflections", { sessionId: `nosuch${round}`, vibe: 3, outcome: "maybe" }),
+      ),
+      timed("GET /api/online", () => via.get("/api/online")),
+    ]);
+    await sleep(500);
+  }
+}
+
+/** A guest sign-in's two requests; the answer of the credentials callback is what counts. */
+async function guestSignIn(url: string, nickname: string): Promise<Response> {
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  return fetch(`${url}/api/auth/callback/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, nickname, json: "true" }),
+    redirect: "manual",
+  });
+}
+
+/** What the clients (and the route probes) were answered during one phase. */
+function httpFigures(history: History, probes: ProbeAnswer[], phase: string): HttpFigures {
   const f: HttpFigures = {
     answers: 0,
     unavailable: 0,
@@ -439,6 +523,8 @@ function httpFigures(history: History, phase: string): HttpFigures {
     max503Ms: 0,
     slowest: "",
     hangs: 0,
+    wrongAnswers: 0,
+    wrongAnswerExamples: [],
   };
   const judge = (status: number, code: string | undefined, what: string, ms: number | null) => {
     f.answers++;
@@ -461,6 +547,17 @@ function httpFigures(history: History, phase: string): HttpFigures {
     if (e.phase !== phase) continue;
     if (e.kind === "req") judge(e.httpStatus, e.code, e.op, e.t1 - e.t0);
     else if (e.kind === "stream" && e.what === "refused") judge(e.httpStatus ?? 0, e.code, "events stream", null);
+  }
+  for (const p of probes) {
+    if (p.phase !== phase) continue;
+    judge(p.status, p.code, p.what, p.ms);
+    // An outage is not the person's fault: anything but success or 503 from a probe is a wrong answer.
+    const ok =
+      p.status === 200 || p.status === 201 || p.status === 503 || (p.what === "POST /api/reflections" && p.status === 404);
+    if (!ok) {
+      f.wrongAnswers++;
+      if (f.wrongAnswerExamples.length < 5) f.wrongAnswerExamples.push(`${p.what} answered ${p.status} ${p.code ?? ""}`.trim());
+    }
   }
   return f;
 }
