@@ -27,6 +27,7 @@ import Redis from "ioredis";
 import { benchConfig } from "./lib/config";
 import { ensureBuilt } from "./lib/build";
 import { checkRun, type CheckResult } from "./lib/invariants";
+import { roomNameForSession, roomPrefixFromNamespace } from "@/server/livekit/room-names";
 import { keyPrefix } from "@/server/matching/redis-store";
 import { startDelayProxy } from "./lib/delay-proxy";
 import type { History } from "./lib/history";
@@ -177,7 +178,11 @@ async function main() {
       world.history.phase = name;
       world.resume();
       let faultDoneAt = Infinity;
-      const probing = probeRoutes(prober, urls, name, probes, () => Date.now() >= faultDoneAt + AFTER_RECOVERY_MS);
+      // The route probes run in the baseline and the strict faults (the others stay as they were).
+      const probing =
+        name === "baseline" || STRICT_FAULTS.has(name)
+          ? probeRoutes(prober, urls, name, probes, () => Date.now() >= faultDoneAt + AFTER_RECOVERY_MS)
+          : Promise.resolve();
       const load = world.paced(
         cfg.faultRate,
         cfg.faultSeconds * 1000,
@@ -553,7 +558,11 @@ function httpFigures(history: History, probes: ProbeAnswer[], phase: string): Ht
     judge(p.status, p.code, p.what, p.ms);
     // An outage is not the person's fault: anything but success or 503 from a probe is a wrong answer.
     const ok =
-      p.status === 200 || p.status === 201 || p.status === 503 || (p.what === "POST /api/reflections" && p.status === 404);
+      p.status === 0 || // no answer: counted as a network error above
+      p.status === 200 ||
+      p.status === 201 ||
+      p.status === 503 ||
+      (p.what === "POST /api/reflections" && p.status === 404);
     if (!ok) {
       f.wrongAnswers++;
       if (f.wrongAnswerExamples.length < 5) f.wrongAnswerExamples.push(`${p.what} answered ${p.status} ${p.code ?? ""}`.trim());
@@ -600,7 +609,8 @@ async function webhookScenario(s: Stack, world: World): Promise<string[]> {
   };
   const plans = await Promise.all(
     sessions.map(async ({ id, a, b }, i) => {
-      const room = `mm_${id}`;
+      // The instances name rooms with their namespace's prefix (LIVEKIT_ROOM_PREFIX's default).
+      const room = roomNameForSession(id, roomPrefixFromNamespace(s.namespace));
       const [a1, a2, b1] = [`PA_${id}_a1`, `PA_${id}_a2`, `PA_${id}_b1`];
       const joinA = `EV_${id}_ja`;
       await send(u1, { id: joinA, event: "participant_joined", room, participant: { identity: a.id, sid: a1 } });
