@@ -19,8 +19,9 @@
  *   livekit-down        the LiveKit double's port closed (connections refused), then open again.
  * The app's Postgres is a private cluster (private-postgres.ts) reached through that proxy. For
  * the last four, a 5xx other than 503 UNAVAILABLE (with the error shape), an answer slower than
- * HANG_MS, a request still unanswered at the checkpoint, or no recovery count as violations too;
- * 503s are counted and reported. `BENCH_FAULTS=a,b` runs only those (baseline and final always).
+ * HANG_MS, a request still unanswered at the checkpoint, no recovery, or a route probe (sign-in,
+ * friends, popular interests, reflections, online) answered neither with success nor 503 count as
+ * violations too; 503s are counted and reported. `BENCH_FAULTS=a,b` runs only those (baseline and final always).
  * Last stdout line: `RESULT {"faults":{name: violations}, "violations": n, "http": {name: {"5xx", "503"}}, "recoveryMs": {name: ms}}`.
  */
 import Redis from "ioredis";
