@@ -132,6 +132,28 @@ describe("LiveKit off the request path", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(await findSessionRecord(h.deps.db, matched.session.id)).toMatchObject({ endReason: "end", endedBy: a.id });
   });
+
+  it("LiveKit down (its port closed): a match still answers, without a room; once it is back, rooms are created again", async () => {
+    const [a, b, c, d] = await Promise.all(["Cy", "Di", "Ed", "Flo"].map((n) => h.newUser(n)));
+    await h.livekit.setFault({ mode: "down" });
+    onTestFinished(() => h.livekit.setFault({ mode: "none" }));
+    await enqueue(a);
+    const during = await timed(() => enqueue(b));
+    expect(during.res.status, JSON.stringify(during.body)).toBe(200);
+    expect(during.body).toMatchObject({ status: "in_session", livekit: { token: expect.any(String) } });
+    expect(during.ms).toBeLessThan(2_000);
+    const roomOf = (id: string) => [...h.livekit.rooms.keys()].some((name) => name.endsWith(`_${id}`));
+    expect(roomOf(during.body.session.id)).toBe(false);
+    const stop = await endRoute.POST(apiRequest(a, "/api/matching/end", { method: "POST", body: {} }));
+    expect(stop.status).toBe(200);
+    expect(await findSessionRecord(h.deps.db, during.body.session.id)).toMatchObject({ endReason: "end" });
+
+    await h.livekit.setFault({ mode: "none" });
+    await enqueue(c);
+    const after = await (await enqueue(d)).json();
+    expect(after.status).toBe("in_session");
+    expect(roomOf(after.session.id)).toBe(true);
+  });
 });
 
 describe("Postgres down at the end of a call (bench:faults postgres-down)", () => {
