@@ -36,6 +36,11 @@ export const benchConfig = () => ({
   faultSeconds: num("BENCH_FAULT_SECONDS", 8),
   /** Enqueues per second during the fault run. */
   faultRate: num("BENCH_FAULT_RATE", 30),
+  /** Only these faults (comma separated names; baseline and final always run), e.g. "postgres-down,livekit-slow". */
+  faults: (process.env.BENCH_FAULTS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
   /** Experiment: `synchronous_commit = off` for the run's own database (is commit latency the limit?). */
   pgAsyncCommit: Boolean(process.env.BENCH_PG_ASYNC_COMMIT),
   /** A directory for the app instances' CPU profiles (`--cpu-prof`), written when they stop. */

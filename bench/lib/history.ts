@@ -54,9 +54,12 @@ export interface StreamEntry {
   kind: "stream";
   user: string;
   t: number;
-  what: "open" | "closed" | "reconnect";
+  what: "open" | "closed" | "reconnect" | "refused";
   conn: number;
   url: string;
+  /** For `refused`: the answer's status and error code. */
+  httpStatus?: number;
+  code?: string;
   phase: string;
 }
 

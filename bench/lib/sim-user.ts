@@ -122,7 +122,23 @@ export class SimUser {
         const headers: Record<string, string> = this.lastEventId ? { "last-event-id": String(this.lastEventId) } : {};
         const res = await this.client.via(url).get("/api/matching/events", headers, ac.signal);
         if (res.status !== 200) {
-          await res.body?.cancel();
+          const text = await res.text().catch(() => "");
+          let code: string | undefined;
+          try {
+            code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+          } catch {
+            // not the error shape (the checker counts it as a 5xx if it is one)
+          }
+          this.world.history.add({
+            kind: "stream",
+            user: this.id,
+            t: now(),
+            what: "refused",
+            conn,
+            url,
+            httpStatus: res.status,
+            code,
+          });
           throw new Error(`events answered ${res.status}`);
         }
         this.world.history.add({ kind: "stream", user: this.id, t: now(), what: first ? "open" : "reconnect", conn, url });

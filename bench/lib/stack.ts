@@ -35,9 +35,14 @@ export async function startStack(options: {
   pgAsyncCommit?: boolean;
   /** Node flags for the instances (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /**
+   * The run's database on this server (an admin URL) instead of the shared one; `appUrl` maps
+   * the database's name to the URL the instances use (e.g. through a proxy), `db.url` stays direct.
+   */
+  postgres?: { serverUrl: string; appUrl?: (database: string) => string };
 }): Promise<Stack> {
   const namespace = uniqueNamespace("bench");
-  const db = await createTestDatabase("bench");
+  const db = await createTestDatabase("bench", options.postgres?.serverUrl);
   // Only this run's database: the shared server's settings stay as they are.
   if (options.pgAsyncCommit) await db.handle.db.execute(`alter database ${db.name} set synchronous_commit = off`);
   const livekit = await startLivekitDouble({ apiKey: LIVEKIT_KEY, apiSecret: LIVEKIT_SECRET });
@@ -46,7 +51,7 @@ export async function startStack(options: {
   const ports = Array.from({ length: options.instances ?? 2 }, (_, i) => base + i * 500);
   const common = {
     AUTH_SECRET,
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.postgres?.appUrl?.(db.name) ?? db.url,
     REDIS_URL: options.redisUrl,
     REDIS_NAMESPACE: namespace,
     LIVEKIT_URL: livekit.wsUrl,

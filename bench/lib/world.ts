@@ -88,13 +88,16 @@ export class World implements SimWorld {
     if (this.ticker) clearInterval(this.ticker);
   }
 
-  /** Open-loop: `rate` enqueues per second for `ms`. Returns how many were issued and how often the pool was empty. */
-  async paced(rate: number, ms: number): Promise<{ issued: number; starved: number }> {
+  /**
+   * Open-loop: `rate` enqueues per second for `ms` (and on until `until()` is true, when given).
+   * Returns how many were issued and how often the pool was empty.
+   */
+  async paced(rate: number, ms: number, until?: () => boolean): Promise<{ issued: number; starved: number }> {
     let issued = 0;
     let starved = 0;
     const start = Date.now();
     const inFlight = new Set<Promise<void>>();
-    while (Date.now() - start < ms) {
+    while (Date.now() - start < ms || (until !== undefined && !until())) {
       const due = Math.floor(((Date.now() - start) / 1000) * rate) - issued;
       for (let k = 0; k < due; k++) {
         if (this.paused) break;

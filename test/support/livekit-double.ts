@@ -11,6 +11,8 @@
  * - Webhooks: with `webhookUrl` set, room and participant changes are POSTed there in order,
  *   signed like the real server (test/support/webhook-signer.ts). `sendWebhook` sends any event.
  * - Inspection/control over HTTP under `/_double/*` for tests in another process (e2e, bench).
+ * - Faults the real server cannot be made to show on demand (`setFault`): down (the port closed:
+ *   connections refused, open ones dropped), slow (every answer held back), or failing (5xx).
  */
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,6 +57,7 @@ export interface DoubleCall {
   room: string | null;
   status: number;
   code?: string;
+  /** When the request arrived (a `slow` fault answers later). */
   at: number;
 }
 
@@ -87,6 +90,14 @@ export interface WebhookDelivery {
   error?: string;
 }
 
+/**
+ * `down`: nothing listens on the port (connection refused) and open connections are dropped;
+ * `slow`: every RoomService and `/rtc` answer is held back `delayMs`; `error`: RoomService
+ * answers `status` (default 503) with a Twirp error; `none`: normal service.
+ */
+export type LivekitFault =
+  { mode: "none" } | { mode: "down" } | { mode: "slow"; delayMs: number } | { mode: "error"; status?: number };
+
 export interface SentWebhook {
   id: string;
   body: string;
@@ -117,6 +128,8 @@ export interface LivekitDouble {
   /** Resolves once every queued automatic webhook was delivered (or failed). */
   flushWebhooks(): Promise<void>;
   roomsSnapshot(): RoomSnapshot[];
+  /** Inject a fault (or end it with `{ mode: "none" }`); resolves once it is in effect. */
+  setFault(fault: LivekitFault): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -180,6 +193,7 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
   const rtcAttempts: RtcAttempt[] = [];
   const webhookDeliveries: WebhookDelivery[] = [];
   let webhookQueue: Promise<void> = Promise.resolve();
+  let fault: LivekitFault = { mode: "none" };
 
   // ---- webhooks ------------------------------------------------------------------------------
 
@@ -405,10 +419,11 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
     },
   };
 
-  async function handleTwirp(req: IncomingMessage, res: ServerResponse, methodName: string) {
-    const call: DoubleCall = { method: methodName, room: null, status: 200, at: now() };
+  async function handleTwirp(req: IncomingMessage, res: ServerResponse, methodName: string, arrivedAt = now()) {
+    const call: DoubleCall = { method: methodName, room: null, status: 200, at: arrivedAt };
     calls.push(call);
     try {
+      if (fault.mode === "error") throw new TwirpFailure(fault.status ?? 503, "unavailable", "livekit double: injected failure");
       const method = methods[methodName];
       if (req.method !== "POST" || !method) throw new TwirpFailure(404, "bad_route", `no handler for ${req.method} ${req.url}`);
       if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
@@ -549,6 +564,17 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
         case "POST /_double/reset":
           reset();
           return sendJson(res, 200, { ok: true });
+        case "POST /_double/fault": {
+          // `down` closes this very port, so over HTTP it only comes with `forMs` (then it ends by itself).
+          const body = await readJsonObject(req);
+          const next = parseFault(body);
+          const forMs = typeof body.forMs === "number" && body.forMs > 0 ? body.forMs : null;
+          if (next.mode === "down" && forMs === null) throw new LivekitDoubleError(400, "down over HTTP needs forMs");
+          sendJson(res, 200, { fault: next });
+          await setFault(next);
+          if (forMs !== null) setTimeout(() => void setFault({ mode: "none" }), forMs).unref();
+          return;
+        }
         case "POST /_double/webhook-url": {
           const body = await readJsonObject(req);
           const url = body.url;
@@ -591,8 +617,35 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
     webhookDeliveries.length = 0;
   }
 
+  // ---- faults --------------------------------------------------------------------------------
+
+  let listening = false;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(boundPort, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        listening = true;
+        boundPort = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+
+  async function setFault(next: LivekitFault) {
+    fault = next;
+    if (next.mode === "down" && listening) {
+      listening = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    } else if (next.mode !== "down" && !listening) await listen();
+  }
+
+  const slowly = (run: () => void) => (fault.mode === "slow" ? void setTimeout(run, fault.delayMs) : run());
+
   // ---- server --------------------------------------------------------------------------------
 
+  let boundPort = options.port ?? 0;
   const server = http.createServer((req, res) => {
     res.setHeader("access-control-allow-origin", "*");
     const url = new URL(req.url ?? "/", "http://double");
@@ -605,26 +658,24 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
       res.end();
       return;
     }
-    const twirp = /^\/twirp\/livekit\.RoomService\/([A-Za-z]+)$/.exec(path);
-    if (twirp) return void handleTwirp(req, res, twirp[1]);
     if (path.startsWith("/_double/")) return void handleControl(req, res, path);
+    const twirp = /^\/twirp\/livekit\.RoomService\/([A-Za-z]+)$/.exec(path);
+    if (twirp) {
+      const arrivedAt = now();
+      return slowly(() => void handleTwirp(req, res, twirp[1], arrivedAt));
+    }
     if (req.method === "GET" && (path === "/rtc/validate" || path === "/rtc/v1/validate")) {
-      return void inspectRtc("validate", path, url).then((attempt) => sendText(res, attempt.status, attempt.error));
+      return slowly(() => void inspectRtc("validate", path, url).then((attempt) => sendText(res, attempt.status, attempt.error)));
     }
     // The real server answers its root with "OK" (used as a health check).
     if (req.method === "GET" && path === "/") return sendText(res, 200, "OK");
     sendText(res, 404, "404 page not found");
   });
-  server.on("upgrade", (req, socket) => void handleUpgrade(req, socket));
+  server.on("upgrade", (req, socket) => slowly(() => void handleUpgrade(req, socket)));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  await listen();
+  // Kept across a `down` fault: the port comes back the same.
+  const port = boundPort;
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
 
   return {
@@ -656,13 +707,36 @@ export async function startLivekitDouble(options: LivekitDoubleOptions): Promise
       } while (last !== webhookQueue);
     },
     roomsSnapshot,
+    setFault,
     reset,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        fault = { mode: "none" };
+        if (!listening) return resolve();
+        listening = false;
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+function parseFault(body: JsonObject): LivekitFault {
+  switch (body.mode) {
+    case "none":
+    case "down":
+      return { mode: body.mode };
+    case "slow":
+      if (typeof body.delayMs !== "number" || body.delayMs < 0) throw new LivekitDoubleError(400, "slow needs delayMs >= 0");
+      return { mode: "slow", delayMs: body.delayMs };
+    case "error": {
+      const status = body.status === undefined ? 503 : body.status;
+      if (typeof status !== "number" || status < 500 || status > 599)
+        throw new LivekitDoubleError(400, "error needs a 5xx status");
+      return { mode: "error", status };
+    }
+    default:
+      throw new LivekitDoubleError(400, "mode must be none, down, slow or error");
+  }
 }
 
 // ---- HTTP helpers ----------------------------------------------------------------------------

@@ -10,13 +10,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(label = "mm"): Promise<TestDatabase> {
+/** On the shared test server, or on `serverUrl` (an admin URL: a benchmark's private cluster). */
+export async function createTestDatabase(label = "mm", serverUrl = TEST_DATABASE_URL): Promise<TestDatabase> {
   const name = uniqueNamespace(`${label}_`).toLowerCase();
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = await openPostgres(url.toString(), { migrate: true, max: 5 });
   return {
@@ -25,7 +26,7 @@ export async function createTestDatabase(label = "mm"): Promise<TestDatabase> {
     handle,
     async drop() {
       await handle.close().catch(() => {});
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();

@@ -14,8 +14,12 @@ const THIRTY_DAYS = 30 * 24 * 60 * 60;
  * next-auth v4 (the stable line; see instructions/decisions.md). One-click guest sign-in: the
  * `guest` credentials provider creates a `users` row, or keeps the identity the device already has
  * (its session cookie), so blocks and bans follow the device rather than resetting on every click.
+ *
+ * next-auth turns anything `authorize` throws into a 401 whose redirect URL carries the error's
+ * message (for a failed query: its SQL and parameters), so the error is also handed to
+ * `onAuthorizeError`: the route answers it with the app's own error mapping instead (auth/route.ts).
  */
-export function buildAuthOptions(): NextAuthOptions {
+export function buildAuthOptions(hooks: { onAuthorizeError?: (error: unknown) => void } = {}): NextAuthOptions {
   const env = getEnv();
   return {
     secret: env.authSecret,
@@ -27,16 +31,21 @@ export function buildAuthOptions(): NextAuthOptions {
         name: "Guest",
         credentials: { nickname: { label: "Nickname", type: "text" } },
         async authorize(credentials, req) {
-          const parsed = nicknameSchema.safeParse(credentials?.nickname ?? "");
-          const nickname = parsed.success ? parsed.data : undefined;
-          const { db } = await getDatabase();
-          const existingId = await currentUserIdFromCookie(req?.headers?.cookie, env.authSecret);
-          if (existingId) {
-            const existing = nickname ? await renameUser(db, existingId, nickname) : await findUser(db, existingId);
-            if (existing) return { id: existing.id, name: existing.nickname };
+          try {
+            const parsed = nicknameSchema.safeParse(credentials?.nickname ?? "");
+            const nickname = parsed.success ? parsed.data : undefined;
+            const { db } = await getDatabase();
+            const existingId = await currentUserIdFromCookie(req?.headers?.cookie, env.authSecret);
+            if (existingId) {
+              const existing = nickname ? await renameUser(db, existingId, nickname) : await findUser(db, existingId);
+              if (existing) return { id: existing.id, name: existing.nickname };
+            }
+            const user = await createGuest(db, nickname);
+            return { id: user.id, name: user.nickname };
+          } catch (error) {
+            hooks.onAuthorizeError?.(error);
+            throw new Error("Sign-in failed");
           }
-          const user = await createGuest(db, nickname);
-          return { id: user.id, name: user.nickname };
         },
       }),
     ],

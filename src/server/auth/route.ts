@@ -22,8 +22,14 @@ export async function handleAuthRequest(request: NextRequest, ctx: AuthRouteCont
     const segments = (await ctx.params).nextauth;
     await limitGuestSignIn(request, segments);
     const bounded = await withBoundedBody(request);
+    // A failure inside the guest sign-in (Postgres down or slow: 503; anything else: 500) is
+    // answered by the one error mapper, not by next-auth's 401 (see buildAuthOptions).
+    let failure: { error: unknown } | null = null;
     // Options are built per request so nothing reads the environment while `next build` runs.
-    return await NextAuth(buildAuthOptions())(bounded, { params: Promise.resolve({ nextauth: segments }) });
+    const options = buildAuthOptions({ onAuthorizeError: (error) => (failure = { error }) });
+    const response = await NextAuth(options)(bounded, { params: Promise.resolve({ nextauth: segments }) });
+    if (failure) throw (failure as { error: unknown }).error;
+    return response;
   } catch (error) {
     return toErrorResponse(error, requestId, request);
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { EndReason, LivekitJoin } from "@/lib/schemas";
 import { recordSessionEnded, recordSessionStart, type SessionStartRecord } from "../db/sessions";
+import { isDependencyFailure } from "../http/dependency-errors";
 import type { EndedSession, LiveSession } from "../matching/types";
 import type { AppServices } from "../app-services";
 import { forgetRoomPresence } from "./presence";
@@ -43,16 +44,33 @@ export async function announceMatch(deps: AppServices, session: LiveSession): Pr
  * A session ended (exactly once, decided by the store). `actor` is the user whose action or
  * absence ended it: they get `session_ended`, the other `partner_left`. Without an actor (room
  * finished, cron) both get `partner_left`.
+ *
+ * The end is already decided and kept in the store's outbox, so a Postgres that cannot record it
+ * right now (down, or slower than its query timeout) does not keep the users in a call that is
+ * over: they are told, the room goes, and the end stays unannounced in the outbox, whose
+ * reconciler writes the record (and finds the notices already sent) once Postgres answers.
+ * Returns whether the record was written.
  */
-export async function announceEnd(deps: AppServices, ended: EndedSession, actor: string | null = ended.endedBy): Promise<void> {
-  await recordSessionEnded(deps.db, {
+export async function announceEnd(
+  deps: AppServices,
+  ended: EndedSession,
+  actor: string | null = ended.endedBy,
+): Promise<boolean> {
+  const recorded = await recordSessionEnded(deps.db, {
     ...startRecord(ended),
     endedAt: ended.endedAt,
     reason: ended.reason,
     endedBy: ended.endedBy,
     activeAt: ended.activeAt,
-  });
-  deps.metrics.sessionsEnded.inc(ended.reason);
+  }).then(
+    () => true,
+    (err: unknown) => {
+      if (!isDependencyFailure(err)) throw err;
+      deps.log.warn({ err, sessionId: ended.id }, "could not record a session end; the outbox will");
+      return false;
+    },
+  );
+  if (recorded) deps.metrics.sessionsEnded.inc(ended.reason);
   const payload = { sessionId: ended.id, reason: ended.reason as EndReason };
   await Promise.all(
     // once per user and session: a resent command or a second announcement never tells twice
@@ -60,10 +78,10 @@ export async function announceEnd(deps: AppServices, ended: EndedSession, actor:
       deps.bus.publish(userId, userId === actor ? "session_ended" : "partner_left", payload, `end:${ended.id}`),
     ),
   );
-  // Marked as soon as the users are told: a crash after this point must not make the reconciler
-  // tell them again. The room and presence cleanup below is best-effort; the cleanup cron
-  // deletes any `mm_*` room left without a live session.
-  await deps.store.markAnnounced("end", ended.id);
+  // Marked as soon as the users are told and the end recorded: a crash after this point must not
+  // make the reconciler tell them again (its notices are once-only anyway). The room and presence
+  // cleanup below is best-effort; the cleanup cron deletes any `mm_*` room left without a live session.
+  if (recorded) await deps.store.markAnnounced("end", ended.id);
   // Deleting the room disconnects whoever is still in it; a missing room counts as done. It runs
   // off the request path: nobody waits for it (the users were told, the record is written), so a
   // slow or unreachable LiveKit cannot slow Stop, Skip, Report or Block down
@@ -73,6 +91,7 @@ export async function announceEnd(deps: AppServices, ended: EndedSession, actor:
     .catch((err) => deps.log.warn({ err, room: ended.roomName }, "could not delete the LiveKit room"));
   await forgetRoomPresence(deps, ended).catch(() => {});
   await expireTranscriptAfterEnd(deps, ended.id).catch(() => {}); // else it expires a little later
+  return recorded;
 }
 
 /** How long a decision may stay unannounced before the reconciler takes over (normal: milliseconds). */
@@ -92,7 +111,10 @@ export async function announcePending(deps: AppServices): Promise<{ starts: numb
       await deps.store.markAnnounced("start", session.id);
     }
   }
-  for (const ended of ends) await announceEnd(deps, ended);
+  for (const ended of ends) {
+    // Postgres is still out: the rest wait for the next round rather than each waiting for it.
+    if (!(await announceEnd(deps, ended))) break;
+  }
   return { starts: starts.length, ends: ends.length };
 }
 

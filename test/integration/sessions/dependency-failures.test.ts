@@ -10,6 +10,7 @@ import { findSessionRecord } from "@/server/db/sessions";
 import { createLivekitRooms } from "@/server/livekit/rooms";
 import { matchConfig } from "@/server/matching/config";
 import { createRedisMatchStore } from "@/server/matching/redis-store";
+import { ANNOUNCE_GRACE_MS, announcePending } from "@/server/sessions/announce";
 import { COMMAND_OPTIONS, failUnansweredOnClose } from "@/server/redis";
 import { apiRequest, createHarness, LK, type Harness, type TestUser } from "@test/support/harness";
 import { TEST_REDIS_URL } from "@test/support/services";
@@ -130,5 +131,62 @@ describe("LiveKit off the request path", () => {
     expect(await res.json()).toEqual({ status: "idle" });
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(await findSessionRecord(h.deps.db, matched.session.id)).toMatchObject({ endReason: "end", endedBy: a.id });
+  });
+
+  it("LiveKit down (its port closed): a match still answers, without a room; once it is back, rooms are created again", async () => {
+    const [a, b, c, d] = await Promise.all(["Cy", "Di", "Ed", "Flo"].map((n) => h.newUser(n)));
+    await h.livekit.setFault({ mode: "down" });
+    onTestFinished(() => h.livekit.setFault({ mode: "none" }));
+    await enqueue(a);
+    const during = await timed(() => enqueue(b));
+    expect(during.res.status, JSON.stringify(during.body)).toBe(200);
+    expect(during.body).toMatchObject({ status: "in_session", livekit: { token: expect.any(String) } });
+    expect(during.ms).toBeLessThan(2_000);
+    const roomOf = (id: string) => [...h.livekit.rooms.keys()].some((name) => name.endsWith(`_${id}`));
+    expect(roomOf(during.body.session.id)).toBe(false);
+    const stop = await endRoute.POST(apiRequest(a, "/api/matching/end", { method: "POST", body: {} }));
+    expect(stop.status).toBe(200);
+    expect(await findSessionRecord(h.deps.db, during.body.session.id)).toMatchObject({ endReason: "end" });
+
+    await h.livekit.setFault({ mode: "none" });
+    await enqueue(c);
+    const after = await (await enqueue(d)).json();
+    expect(after.status).toBe("in_session");
+    expect(roomOf(after.session.id)).toBe(true);
+  });
+});
+
+describe("Postgres down at the end of a call (bench:faults postgres-down)", () => {
+  it("the partner is told at once, and the outbox records the end once Postgres is back", async () => {
+    const a = await h.newUser("Ada");
+    const b = await h.newUser("Bo");
+    await enqueue(a);
+    const matched = await (await enqueue(b)).json();
+    expect(matched.status).toBe("in_session");
+    const id = matched.session.id as string;
+    const healthy = h.deps.db;
+    const closed = await openPostgres("postgres://postgres@127.0.0.1:9/none", { max: 1 });
+    onTestFinished(() => closed.close());
+    swap("db", closed.db as Database);
+
+    // The store decided the end: Stop answers, both are told, though nothing could be recorded.
+    const res = await endRoute.POST(apiRequest(a, "/api/matching/end", { method: "POST", body: {} }));
+    expect(res.status).toBe(200);
+    const told = async () =>
+      (await h.deps.bus.replay(b.id, 0)).filter((e) => e.name === "partner_left" && e.data.sessionId === id).length;
+    expect(await told()).toBe(1);
+    expect(await findSessionRecord(healthy, id)).toMatchObject({ endedAt: null });
+
+    // Still down: the reconciler gives up for this round instead of failing or waiting on each end.
+    h.clock.advance(ANNOUNCE_GRACE_MS + 1);
+    await expect(announcePending(h.deps)).resolves.toMatchObject({ ends: 1 });
+    expect((await h.deps.store.unannounced(h.clock.now, 10)).ends.map((e) => e.id)).toEqual([id]);
+
+    // Back: the next round writes the record; nobody is told twice.
+    h.deps.db = healthy;
+    await announcePending(h.deps);
+    expect(await findSessionRecord(healthy, id)).toMatchObject({ endReason: "end", endedBy: a.id, endedAt: expect.any(Date) });
+    expect((await h.deps.store.unannounced(h.clock.now, 10)).ends).toEqual([]);
+    expect(await told()).toBe(1);
   });
 });
