@@ -130,18 +130,22 @@ export async function trustOfMany(db: Database, userIds: string[], perUser: numb
 }
 
 /**
- * A user's matching standing (trust/rules.ts standingFor): their score and their calls that
- * connected, counted only up to NEWCOMER_CALLS (the per-user session indexes; one round trip).
+ * A user with their matching standing (trust/rules.ts standingFor), in one round trip: the score,
+ * and their calls that connected counted only up to NEWCOMER_CALLS (the per-user session indexes).
  */
-export async function trustStanding(db: Database, userId: string): Promise<Standing> {
+export async function findUserWithStanding(
+  db: Database,
+  userId: string,
+): Promise<{ user: typeof users.$inferSelect; standing: Standing } | undefined> {
   const connected = (column: typeof matchSessions.userA | typeof matchSessions.userB) =>
     sql`(select count(*) from (select 1 from ${matchSessions} where ${column} = ${userId} and ${matchSessions.activeAt} is not null limit ${NEWCOMER_CALLS}) c)`;
   const [row] = await db
     .select({
+      user: users,
       score: sql<number>`coalesce((select ${trustScores.score} from ${trustScores} where ${trustScores.userId} = ${userId}), 0)::float8`,
       calls: sql<number>`(${connected(matchSessions.userA)} + ${connected(matchSessions.userB)})::int`,
     })
     .from(users)
     .where(eq(users.id, userId));
-  return standingFor(Number(row?.score ?? 0), Number(row?.calls ?? 0));
+  return row && { user: row.user, standing: standingFor(Number(row.score), Number(row.calls)) };
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { excludedUsers } from "../db/blocks";
 import { recentPartners } from "../db/sessions";
-import { trustStanding } from "../db/trust";
-import { findUser, isBanned } from "../db/users";
+import { findUserWithStanding } from "../db/trust";
+import { isBanned } from "../db/users";
 import { AppError, errors } from "../http/errors";
 import type { Standing } from "../matching/standing";
 import type { Profile } from "../matching/types";
@@ -21,8 +21,9 @@ export async function matchingProfile(deps: AppServices, userId: string): Promis
   const now = deps.now();
   let entry = cache.get(userId);
   if (!entry || now - entry.at > PROFILE_TTL_MS) {
-    const [user, standing] = await Promise.all([findUser(deps.db, userId), trustStanding(deps.db, userId)]);
-    if (!user) throw errors.unauthenticated(); // a session for a user that no longer exists
+    const found = await findUserWithStanding(deps.db, userId);
+    if (!found) throw errors.unauthenticated(); // a session for a user that no longer exists
+    const { user, standing } = found;
     entry = { profile: { nickname: user.nickname, avatar: user.avatar }, standing, bannedUntil: user.bannedUntil, at: now };
     if (cache.size > 50_000) cache.clear();
     cache.set(userId, entry);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import { matchSessions } from "@/server/db/schema";
-import { recordTrustEvent, trustStanding } from "@/server/db/trust";
+import { findUserWithStanding, recordTrustEvent } from "@/server/db/trust";
 import { NEWCOMER_CALLS, REPORT_CONFIRMED_DELTA } from "@/server/trust/rules";
 import { postAs } from "@test/support/calls";
 import { createHarness, type Harness, type TestUser } from "@test/support/harness";
@@ -58,9 +58,11 @@ async function start(user: TestUser) {
 describe("trust standing in matching (real Postgres and Redis)", () => {
   it("reads the standing from the score and the calls that connected", async () => {
     const [fresh, low, reg] = [await h.newUser("Fresh"), await lowTrust("Low"), await regular("Reg")];
-    expect(await trustStanding(h.deps.db, fresh.id)).toBe("newcomer");
-    expect(await trustStanding(h.deps.db, low.id)).toBe("low");
-    expect(await trustStanding(h.deps.db, reg.id)).toBe("regular");
+    const standing = async (u: TestUser) => (await findUserWithStanding(h.deps.db, u.id))?.standing;
+    expect(await standing(fresh)).toBe("newcomer");
+    expect(await standing(low)).toBe("low");
+    expect(await standing(reg)).toBe("regular");
+    expect(await findUserWithStanding(h.deps.db, "no-such-user")).toBeUndefined();
   });
 
   it("low trust is never matched with a newcomer, is matched among low trust first, and regulars with newcomers", async () => {
