@@ -57,6 +57,14 @@ export const chatMessageInputSchema = z.strictObject({
     .pipe(z.string().min(1, "a message cannot be empty").max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`)),
 });
 export const typingInputSchema = z.strictObject({ sessionId: sessionIdSchema });
+export const revealInputSchema = z.strictObject({ sessionId: sessionIdSchema });
+
+/**
+ * Consent-first video (instructions/api.md "Reveal"): `consent` sends every new call's camera
+ * blurred until both members pressed Reveal; `open` sends it sharp from the start.
+ */
+export const REVEAL_MODES = ["consent", "open"] as const;
+export type RevealMode = (typeof REVEAL_MODES)[number];
 
 export const REPORT_REASONS = ["nudity", "harassment", "hate", "minor", "spam", "violence", "other"] as const;
 export const reportReasonSchema = z.enum(REPORT_REASONS);
@@ -126,11 +134,18 @@ export interface PartnerView {
   commonInterests: string[];
 }
 
+/** Who has consented to sharp video in this call; both true from the start with REVEAL_MODE=open. */
+export interface RevealView {
+  me: boolean;
+  partner: boolean;
+}
+
 export interface SessionView {
   id: string;
   roomName: string;
   createdAt: string;
   partner: PartnerView;
+  revealed: RevealView;
 }
 
 export interface LivekitJoin {
@@ -166,6 +181,7 @@ export interface ServerEvents {
   session_ended: { sessionId: string; reason: EndReason };
   chat: { sessionId: string; id: string; text: string; sentAt: string; from: "partner" | "me" };
   typing: { sessionId: string };
+  reveal: { sessionId: string } & RevealView;
   cooldown: { until: string };
   maintenance: { message: string };
 }
@@ -179,6 +195,7 @@ const SERVER_EVENTS_LISTENED: Record<ServerEventName, true> = {
   session_ended: true,
   chat: true,
   typing: true,
+  reveal: true,
   cooldown: true,
   maintenance: true,
 };

@@ -32,6 +32,7 @@ import type {
   Profile,
   QueuePosition,
   QueueStats,
+  RevealOutcome,
   SkipOptions,
   SkipOutcome,
   UserState,
@@ -97,6 +98,7 @@ export function createMemoryMatchStore(config: MatchConfig): MatchStore {
     skip: async (userId, now, options) => skip(state, userId, now, options),
     endSession: async (sessionId, reason, endedBy, now) => endSession(state, sessionId, reason, endedBy, now),
     activate: async (sessionId, now) => activate(state, sessionId, now),
+    reveal: async (sessionId, userId, now) => reveal(state, sessionId, userId, now),
     getState: async (userId, now) => getState(state, userId, now),
     getSession: async (sessionId) => copyOf(state.live.get(sessionId)),
     listLiveSessions: async () => [...state.live.values()].map((s) => ({ ...s })),
@@ -206,6 +208,16 @@ function activate(state: MemoryState, sessionId: string, now: number): LiveSessi
   return { ...s };
 }
 
+function reveal(state: MemoryState, sessionId: string, userId: string, now: number): RevealOutcome {
+  const s = state.live.get(sessionId);
+  if (!s) return { kind: "not_live" };
+  const side = s.a.userId === userId ? "a" : s.b.userId === userId ? "b" : null;
+  if (!side) return { kind: "not_member" };
+  // replaced, never mutated: copies handed out earlier keep what they saw
+  if (s.revealedAt[side] === null) s.revealedAt = { ...s.revealedAt, [side]: now };
+  return { kind: "revealed", session: { ...s } };
+}
+
 function touch(state: MemoryState, userId: string, now: number): void {
   state.presence.set(userId, Math.max(now, state.presence.get(userId) ?? 0));
 }
@@ -289,6 +301,7 @@ function createSession(state: MemoryState, a: Ticket, pick: PartnerPick, callNow
     score: pick.score,
     createdAt: now,
     activeAt: null,
+    revealedAt: { a: null, b: null },
   };
   state.live.set(id, session);
   state.pendingStarts.set(id, session);

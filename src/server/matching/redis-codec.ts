@@ -102,6 +102,8 @@ export const SESSION_FIELDS = [
   "bp",
   "aq",
   "bq",
+  "ar",
+  "br",
 ] as const;
 const SESSION_SEP = "\x1d";
 
@@ -138,6 +140,7 @@ export function sessionFrom(f: Record<string, string>): LiveSession {
     score: Number(f.sc ?? 0),
     createdAt: Number(f.c),
     activeAt: f.act ? Number(f.act) : null,
+    revealedAt: { a: f.ar ? Number(f.ar) : null, b: f.br ? Number(f.br) : null },
   };
 }
 

@@ -18,7 +18,7 @@ import {
  * (allowed, logged): a broken rate limiter must never turn user actions into 5xx.
  */
 
-export const LIMIT_NAMES = ["enqueue", "chat", "typing", "reports", "signIn", "blocks"] as const;
+export const LIMIT_NAMES = ["enqueue", "chat", "typing", "reports", "signIn", "blocks", "reveal"] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitWindow {
@@ -43,6 +43,8 @@ export const DEFAULT_LIMITS: Readonly<Record<LimitName, LimitSpec>> = {
   signIn: { points: 20, durationSec: 600 },
   /** per user */
   blocks: { points: 30, durationSec: 3600 },
+  /** per user; a reveal is idempotent, this only stops floods */
+  reveal: { points: 30, durationSec: 60 },
 };
 
 export type ConsumeResult = { ok: true } | { ok: false; retryAfterMs: number };

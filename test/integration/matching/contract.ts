@@ -354,6 +354,39 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       expect(await store.cancel("c")).toBe(false);
     });
 
+    it("records each member's reveal once, keeps it through activation and the end, and refuses strangers and ended sessions", async () => {
+      const store = await make();
+      await store.enqueue("a", prefs(), profile("A"), T0);
+      const s = sessionOf(await store.enqueue("b", prefs(), profile("B"), T0));
+      expect(s.revealedAt).toEqual({ a: null, b: null });
+      expect(await store.reveal(s.id, "x", T0 + S)).toEqual({ kind: "not_member" });
+      expect(await store.reveal("nope", "a", T0 + S)).toEqual({ kind: "not_live" });
+      const side = s.a.userId === "a" ? "a" : "b";
+      const other = side === "a" ? "b" : "a";
+      const first = await store.reveal(s.id, "a", T0 + S);
+      expect(first).toMatchObject({ kind: "revealed", session: { id: s.id, revealedAt: { [side]: T0 + S, [other]: null } } });
+      // a second reveal keeps the first time; activation and the state keep the reveal
+      expect(await store.reveal(s.id, "a", T0 + 2 * S)).toMatchObject({ session: { revealedAt: { [side]: T0 + S } } });
+      expect(await store.activate(s.id, T0 + 2 * S)).toMatchObject({ revealedAt: { [side]: T0 + S, [other]: null } });
+      const state = await store.getState("b", T0 + 2 * S);
+      expect(state.status === "in_session" && state.session.revealedAt).toEqual({ [side]: T0 + S, [other]: null });
+      const both = await store.reveal(s.id, "b", T0 + 3 * S);
+      expect(both).toMatchObject({ session: { revealedAt: { [side]: T0 + S, [other]: T0 + 3 * S } } });
+      expect(await store.getSession(s.id)).toMatchObject({
+        revealedAt: { [side]: T0 + S, [other]: T0 + 3 * S },
+        activeAt: T0 + 2 * S,
+      });
+      const ended = await store.endSession(s.id, "end", "a", T0 + 4 * S);
+      expect(ended).toMatchObject({ revealedAt: { [side]: T0 + S, [other]: T0 + 3 * S }, activeAt: T0 + 2 * S, reason: "end" });
+      expect(await store.reveal(s.id, "a", T0 + 5 * S)).toEqual({ kind: "not_live" });
+      // the next call of the same people starts unrevealed
+      await store.enqueue("a", prefs(), profile("A"), T0 + 5 * S);
+      await store.enqueue("c", prefs(), profile("C"), T0 + 5 * S);
+      const next = (await store.getState("a", T0 + 5 * S)) as { status: string; session?: LiveSession };
+      expect(next.status).toBe("in_session");
+      expect(next.session!.revealedAt).toEqual({ a: null, b: null });
+    });
+
     it("drops tickets and times out sessions without presence", async () => {
       const store = await make({ presenceTimeoutMs: 60_000 });
       await store.enqueue("w", prefs({ mood: "shy" }), profile("W"), T0);
