@@ -57,6 +57,14 @@ export const chatMessageInputSchema = z.strictObject({
     .pipe(z.string().min(1, "a message cannot be empty").max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`)),
 });
 export const typingInputSchema = z.strictObject({ sessionId: sessionIdSchema });
+export const revealInputSchema = z.strictObject({ sessionId: sessionIdSchema });
+
+/**
+ * Consent-first video (instructions/api.md "Reveal"): `consent` sends every new call's camera
+ * blurred until both members pressed Reveal; `open` sends it sharp from the start.
+ */
+export const REVEAL_MODES = ["consent", "open"] as const;
+export type RevealMode = (typeof REVEAL_MODES)[number];
 
 export const REPORT_REASONS = ["nudity", "harassment", "hate", "minor", "spam", "violence", "other"] as const;
 export const reportReasonSchema = z.enum(REPORT_REASONS);
@@ -126,6 +134,12 @@ export interface PartnerView {
   commonInterests: string[];
 }
 
+/** Who has consented to sharp video in this call; both true from the start with REVEAL_MODE=open. */
+export interface RevealView {
+  me: boolean;
+  partner: boolean;
+}
+
 export interface SessionView {
   id: string;
   roomName: string;
@@ -133,6 +147,7 @@ export interface SessionView {
   partner: PartnerView;
   /** "friend": a friend call; absent for a random match. */
   kind?: "friend";
+  revealed: RevealView;
 }
 
 /** Why a friend call's invite is over (instructions/api.md "Friends"). */
@@ -184,6 +199,7 @@ export interface ServerEvents {
   session_ended: { sessionId: string; reason: EndReason };
   chat: { sessionId: string; id: string; text: string; sentAt: string; from: "partner" | "me" };
   typing: { sessionId: string };
+  reveal: { sessionId: string } & RevealView;
   cooldown: { until: string };
   maintenance: { message: string };
   /** A friend calls you (30 s to accept). */
@@ -201,6 +217,7 @@ const SERVER_EVENTS_LISTENED: Record<ServerEventName, true> = {
   session_ended: true,
   chat: true,
   typing: true,
+  reveal: true,
   cooldown: true,
   maintenance: true,
   invite: true,

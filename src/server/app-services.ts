@@ -1,5 +1,6 @@
 import "server-only";
 import type { Logger } from "pino";
+import type { RevealMode } from "@/lib/schemas";
 import type { Database } from "./db";
 import type { EventBus } from "./events";
 import type { KeyValueStore } from "./kv";
@@ -23,6 +24,8 @@ export interface AppServices {
   chatFilter: ChatFilter;
   metrics: AppMetrics;
   maintenance: { enabled: boolean; message: string };
+  /** `REVEAL_MODE`: consent (every call starts blurred until both press Reveal) or open. */
+  revealMode: RevealMode;
   presenceTimeoutMs: number;
   rematchWindowMs: number;
   /** Resolved reports (and their chat context) are deleted after this long (`REPORT_RETENTION`, default 90 days). */

@@ -44,6 +44,13 @@ describe("environment", () => {
   it("explains invalid values", () => {
     expect(() => parseEnv({ REMATCH_WINDOW: "forever" })).toThrow(/REMATCH_WINDOW/);
     expect(() => parseEnv({ SKIP_FREE: "-3" })).toThrow(/SKIP_FREE/);
+    expect(() => parseEnv({ REVEAL_MODE: "blurry" })).toThrow(/REVEAL_MODE/);
+  });
+
+  it("REVEAL_MODE: consent unless open is asked for", () => {
+    expect(parseEnv({ DATA_DIR: "/tmp/mm-env-test" }).revealMode).toBe("consent");
+    expect(parseEnv({ DATA_DIR: "/tmp/mm-env-test", REVEAL_MODE: "" }).revealMode).toBe("consent");
+    expect(parseEnv({ DATA_DIR: "/tmp/mm-env-test", REVEAL_MODE: "open" }).revealMode).toBe("open");
   });
 });
 

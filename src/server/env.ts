@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseDuration } from "@/lib/duration";
+import { REVEAL_MODES } from "@/lib/schemas";
 import { roomPrefixFromNamespace } from "./livekit/room-names";
 
 /**
@@ -72,6 +73,7 @@ const schema = z.object({
   METRICS_TOKEN: optionalString,
   MAINTENANCE_MODE: bool,
   MAINTENANCE_MESSAGE: optionalString,
+  REVEAL_MODE: optionalString.pipe(z.enum(REVEAL_MODES).optional()),
   REMATCH_WINDOW: duration("24h"),
   RELAX_MOOD_AFTER: duration("10s"),
   SKIP_FREE: intWithin(10, 0, 10_000),
@@ -130,6 +132,8 @@ function buildEnv(source: Record<string, string | undefined>) {
       enabled: e.MAINTENANCE_MODE,
       message: e.MAINTENANCE_MESSAGE ?? "We are doing maintenance. Please come back in a few minutes.",
     },
+    /** Consent-first video: `consent` (default) blurs every new call's camera until both press Reveal. */
+    revealMode: e.REVEAL_MODE ?? "consent",
     matching: {
       rematchWindowMs: e.REMATCH_WINDOW,
       relaxMoodAfterMs: e.RELAX_MOOD_AFTER,

@@ -79,6 +79,7 @@ async function build(): Promise<AppServices> {
     chatFilter: createChatFilter({ blockedWords: env.chatBlockedWords }),
     metrics: getMetrics(),
     maintenance: env.maintenance,
+    revealMode: env.revealMode,
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
     reportRetentionMs: env.reportRetentionMs,

@@ -1,3 +1,4 @@
+import type { RevealMode } from "@/lib/schemas";
 /**
  * Builds the real session services for integration tests — real Redis (own namespace), a fresh
  * Postgres database, the LiveKit test double — and installs them where the route handlers find
@@ -43,7 +44,7 @@ export interface TestUser {
 }
 
 export async function createHarness(
-  options: { config?: Partial<MatchConfig>; limits?: boolean; blockedWords?: string[] } = {},
+  options: { config?: Partial<MatchConfig>; limits?: boolean; blockedWords?: string[]; revealMode?: RevealMode } = {},
 ): Promise<Harness> {
   const namespace = uniqueNamespace("it");
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
@@ -70,6 +71,7 @@ export async function createHarness(
     chatFilter: createChatFilter({ blockedWords: options.blockedWords ?? ["badword"] }),
     metrics: getMetrics(),
     maintenance: { enabled: false, message: "maintenance" },
+    revealMode: options.revealMode ?? "consent",
     presenceTimeoutMs: config.presenceTimeoutMs,
     rematchWindowMs: config.rematchWindowMs,
     now: () => clock.now,

@@ -13,5 +13,7 @@ export default async function VideoChatPage() {
   const user = await userFromCookieHeader((await cookies()).toString());
   if (!user) redirect("/?next=/video-chat");
   // The LiveKit URL is public (every join carries it); knowing it early lets the page warm up the route.
-  return <VideoChatApp initialNickname={user.name} livekitUrl={getEnv().livekit.url} />;
+  // REVEAL_MODE decides whether the camera is blurred before a call's reveal (instructions/video-privacy.md).
+  const env = getEnv();
+  return <VideoChatApp initialNickname={user.name} livekitUrl={env.livekit.url} revealMode={env.revealMode} />;
 }

@@ -7,6 +7,7 @@ import type {
   LivekitJoin,
   ReflectionInput,
   ReportReason,
+  RevealView,
   SessionView,
   StatusView,
 } from "@/lib/schemas";
@@ -103,6 +104,7 @@ export const api = {
   sendChat: (sessionId: string, text: string) =>
     request<{ id: string; sentAt: string }>("POST", "/api/chat/messages", { sessionId, text }),
   typing: (sessionId: string) => request<void>("POST", "/api/chat/typing", { sessionId }),
+  reveal: (sessionId: string) => request<{ revealed: RevealView }>("POST", "/api/matching/reveal", { sessionId }),
   report: (sessionId: string, reason: ReportReason, details?: string) =>
     request<{ id: string }>("POST", "/api/reports", details ? { sessionId, reason, details } : { sessionId, reason }),
   block: (sessionId: string) => request<unknown>("POST", "/api/blocks", { sessionId }),

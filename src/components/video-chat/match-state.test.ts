@@ -7,6 +7,7 @@ const session = (id: string, nickname = "Bob"): SessionView => ({
   roomName: `mm_${id}`,
   createdAt: "2025-01-01T00:00:00.000Z",
   partner: { nickname, avatar: null, mood: "chill", commonInterests: ["music"] },
+  revealed: { me: false, partner: false },
 });
 const livekit = { url: "ws://lk", token: "t1" };
 const run = (actions: MatchAction[], from: MatchState = initialMatchState) => actions.reduce(matchReducer, from);
@@ -198,6 +199,34 @@ describe("matchReducer", () => {
 });
 
 describe("chat memory", () => {
+  it("applies reveal news to the current call only, and never takes a reveal back", () => {
+    let state = inCall();
+    const reveal = (sessionId: string, me: boolean, partner: boolean): MatchAction => ({
+      type: "event",
+      name: "reveal",
+      data: { sessionId, me, partner },
+      now: 0,
+    });
+    state = matchReducer(state, reveal("s1", false, true));
+    expect(state.phase).toMatchObject({ session: { revealed: { me: false, partner: true } } });
+    expect(matchReducer(state, reveal("other", true, true)).phase).toEqual(state.phase);
+    state = matchReducer(state, { type: "revealed", sessionId: "s1", revealed: { me: true, partner: false } });
+    expect(state.phase).toMatchObject({ session: { revealed: { me: true, partner: true } } });
+    // an older snapshot of the same call (both false) does not undo it
+    state = matchReducer(state, {
+      type: "event",
+      name: "state",
+      data: { status: "in_session", session: session("s1"), livekit },
+      now: 0,
+    });
+    expect(state.phase).toMatchObject({ kind: "in_call", session: { revealed: { me: true, partner: true } } });
+    // the ended overlay keeps it; the next call starts unrevealed
+    state = matchReducer(state, { type: "event", name: "partner_left", data: { sessionId: "s1", reason: "skip" }, now: 0 });
+    expect(state.phase).toMatchObject({ kind: "ended", session: { revealed: { me: true, partner: true } } });
+    state = matchReducer(state, { type: "event", name: "matched", data: { session: session("s2"), livekit }, now: 0 });
+    expect(state.phase).toMatchObject({ kind: "in_call", session: { id: "s2", revealed: { me: false, partner: false } } });
+  });
+
   it("puts remembered lines before the ones already received, without duplicates", () => {
     let state = inCall();
     state = matchReducer(state, {

@@ -5,6 +5,7 @@ import type {
   InviteView,
   LivekitJoin,
   QueueView,
+  RevealView,
   ServerEventName,
   ServerEvents,
   SessionView,
@@ -97,6 +98,8 @@ export type MatchAction =
   /** The call ended by my own action (block, report, panic) before the server's event arrived. */
   | { type: "ended_by_me"; sessionId: string; reason: EndReason }
   | { type: "livekit"; sessionId: string; livekit: LivekitJoin }
+  /** The answer of my own Reveal. */
+  | { type: "revealed"; sessionId: string; revealed: RevealView }
   | { type: "chat_pending"; sessionId: string; line: ChatLine }
   | { type: "chat_acked"; sessionId: string; tempId: string; id: string; sentAt: string }
   | { type: "chat_failed"; sessionId: string; tempId: string }
@@ -114,11 +117,27 @@ export function currentSession(phase: Phase): SessionView | null {
   return phase.kind === "in_call" || phase.kind === "ended" ? phase.session : null;
 }
 
+/** A reveal cannot be taken back within a session: whatever said "revealed" once stays so. */
+function mergeRevealed(a: RevealView, b: RevealView): RevealView {
+  const merged = { me: a.me || b.me, partner: a.partner || b.partner };
+  return merged.me === a.me && merged.partner === a.partner ? a : merged;
+}
+
+/** Applies reveal news to the call on screen (in the call or on its ended overlay) if it is that session. */
+function applyReveal(state: MatchState, sessionId: string, revealed: RevealView): MatchState {
+  const phase = state.phase;
+  if ((phase.kind !== "in_call" && phase.kind !== "ended") || phase.session.id !== sessionId) return state;
+  const merged = mergeRevealed(phase.session.revealed, revealed);
+  if (merged === phase.session.revealed) return state;
+  return { ...state, phase: { ...phase, session: { ...phase.session, revealed: merged } } };
+}
+
 function enterCall(state: MatchState, session: SessionView, livekit: LivekitJoin | null): MatchState {
   const phase = state.phase;
   if (phase.kind === "in_call" && phase.session.id === session.id) {
     // Same call: keep the token we already use, so the video room is not torn down and rejoined.
-    return { ...state, phase: { kind: "in_call", session, livekit: phase.livekit ?? livekit } };
+    const revealed = mergeRevealed(phase.session.revealed, session.revealed);
+    return { ...state, phase: { kind: "in_call", session: { ...session, revealed }, livekit: phase.livekit ?? livekit } };
   }
   const sameChat = state.chatSessionId === session.id;
   return {
@@ -194,6 +213,10 @@ function applyEvent(state: MatchState, action: ServerEventAction): MatchState {
       const session = currentSession(state.phase);
       if (state.phase.kind !== "in_call" || session?.id !== action.data.sessionId) return state;
       return { ...state, partnerTypingUntil: action.now + TYPING_SHOWN_MS };
+    }
+    case "reveal": {
+      const { sessionId, me, partner } = action.data;
+      return applyReveal(state, sessionId, { me, partner });
     }
     case "cooldown":
       return { ...state, cooldownUntil: Date.parse(action.data.until) || null };
@@ -281,6 +304,8 @@ function localAction(
       if (phase.kind !== "in_call" || phase.session.id !== action.sessionId) return state;
       return { ...state, phase: { ...phase, livekit: action.livekit } };
     }
+    case "revealed":
+      return applyReveal(state, action.sessionId, action.revealed);
     case "chat_pending":
       return addChat(state, action.sessionId, action.line);
     case "chat_acked": {

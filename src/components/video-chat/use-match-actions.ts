@@ -208,6 +208,20 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
     [dispatch, explain],
   );
 
+  /** Reveal my camera in this call; the answer is applied at once (the `reveal` event confirms it). */
+  const reveal = useCallback(async (): Promise<string | null> => {
+    const session = currentSession(latest.current.state.phase);
+    if (!session) return "This chat has already ended.";
+    try {
+      const { revealed } = await api.reveal(session.id);
+      dispatch({ type: "revealed", sessionId: session.id, revealed });
+      return null;
+    } catch (error) {
+      if (isApiError(error, "NOT_IN_SESSION") || isApiError(error, "FORBIDDEN")) return "This chat has already ended.";
+      return explain(error) ?? "Couldn't reveal. Please try again.";
+    }
+  }, [dispatch, explain]);
+
   const typing = useCallback(() => {
     const phase = latest.current.state.phase;
     if (phase.kind === "in_call") void api.typing(phase.session.id).catch(() => {});
@@ -229,8 +243,9 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
       report,
       sendChat,
       typing,
+      reveal,
       resync,
     }),
-    [busy, problem, start, next, stop, cancelWait, block, panic, report, sendChat, typing, resync],
+    [busy, problem, start, next, stop, cancelWait, block, panic, report, sendChat, typing, reveal, resync],
   );
 }

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import Link from "next/link";
 import { SessionProvider } from "next-auth/react";
-import type { StatusView } from "@/lib/schemas";
+import type { RevealMode, StatusView } from "@/lib/schemas";
 import { api } from "./api";
 import { CallView, type CallActions } from "./call/call-view";
 import { EndedOverlay } from "./call/ended-overlay";
@@ -24,6 +24,7 @@ import { useChatMemory } from "./use-chat-memory";
 import { useEventStream } from "./use-event-stream";
 import { useHeartbeat } from "./use-heartbeat";
 import { useLocalMedia } from "./use-local-media";
+import { useCameraBlur } from "./privacy/use-camera-blur";
 import { useWarmVideoRoute } from "./call/use-warm-video-route";
 import { SETTINGS, useLocalSetting } from "./use-local-setting";
 import { useMatchActions } from "./use-match-actions";
@@ -31,15 +32,21 @@ import { usePreferences } from "./use-preferences";
 import { useTabLock } from "./use-tab-lock";
 
 /** The video-chat page on the client: one tab, one event stream, one state machine. */
-export function VideoChatApp({ initialNickname, livekitUrl }: { initialNickname: string; livekitUrl: string }) {
+interface AppProps {
+  initialNickname: string;
+  livekitUrl: string;
+  revealMode: RevealMode;
+}
+
+export function VideoChatApp(props: AppProps) {
   return (
     <SessionProvider refetchOnWindowFocus={false}>
-      <VideoChat initialNickname={initialNickname} livekitUrl={livekitUrl} />
+      <VideoChat {...props} />
     </SessionProvider>
   );
 }
 
-function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; livekitUrl: string }) {
+function VideoChat({ initialNickname, livekitUrl, revealMode }: AppProps) {
   const tab = useTabLock();
   const [expired, setExpired] = useState(false);
   const live = tab.role === "active" && !expired;
@@ -78,6 +85,9 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
   }, [state.resyncWanted, resync]);
 
   const { phase } = state;
+  // Consent-first video: the camera is blurred at the source except in a call both revealed.
+  const revealedCall = phase.kind === "in_call" && phase.session.revealed.me && phase.session.revealed.partner;
+  const cameraBlur = useCameraBlur(media.video, revealMode === "consent" && !revealedCall);
   const now = useNow(
     phase.kind === "waiting" || (state.cooldownUntil ?? 0) > Date.now() || state.partnerTypingUntil > Date.now(),
     500,
@@ -132,6 +142,7 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
     report: actions.report,
     sendChat: actions.sendChat,
     typing: actions.typing,
+    reveal: actions.reveal,
   };
 
   let body: React.ReactNode;
@@ -193,6 +204,8 @@ function VideoChat({ initialNickname, livekitUrl }: { initialNickname: string; l
           session={phase.session}
           livekit={phase.kind === "in_call" ? phase.livekit : null}
           media={media}
+          cameraBlur={cameraBlur}
+          revealMode={revealMode}
           chat={state.chat}
           partnerTyping={state.partnerTypingUntil > now}
           ended={ended}

@@ -97,6 +97,7 @@ describe("openUserEventStream", () => {
         roomName: "mm_s1",
         createdAt: "x",
         partner: { nickname: "a", avatar: null, mood: "chill", commonInterests: [] },
+        revealed: { me: false, partner: false },
       },
       livekit: { url: "ws://x", token: "t" },
     }); // 1

@@ -169,7 +169,7 @@ export async function acceptInvite(
   }
   const joins = await announceMatch(deps, outcome.session);
   await tellEnded(deps, invite, "accepted");
-  return { status: "in_session", session: sessionView(outcome.session, userId), livekit: joins.get(userId)! };
+  return { status: "in_session", session: sessionView(outcome.session, userId, deps.revealMode), livekit: joins.get(userId)! };
 }
 
 /** The friend declines, or the caller hangs up before an answer. */

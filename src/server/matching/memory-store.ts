@@ -34,6 +34,7 @@ import type {
   Profile,
   QueuePosition,
   QueueStats,
+  RevealOutcome,
   SkipOptions,
   SkipOutcome,
   StartPairOutcome,
@@ -109,6 +110,7 @@ export function createMemoryMatchStore(config: MatchConfig): MemoryMatchStore {
     skip: async (userId, now, options) => skip(state, userId, now, options),
     endSession: async (sessionId, reason, endedBy, now) => endSession(state, sessionId, reason, endedBy, now),
     activate: async (sessionId, now) => activate(state, sessionId, now),
+    reveal: async (sessionId, userId, now) => reveal(state, sessionId, userId, now),
     getState: async (userId, now) => getState(state, userId, now),
     getSession: async (sessionId) => copyOf(state.live.get(sessionId)),
     listLiveSessions: async () => [...state.live.values()].map((s) => ({ ...s })),
@@ -243,6 +245,16 @@ function activate(state: MemoryState, sessionId: string, now: number): LiveSessi
   return { ...s };
 }
 
+function reveal(state: MemoryState, sessionId: string, userId: string, now: number): RevealOutcome {
+  const s = state.live.get(sessionId);
+  if (!s) return { kind: "not_live" };
+  const side = s.a.userId === userId ? "a" : s.b.userId === userId ? "b" : null;
+  if (!side) return { kind: "not_member" };
+  // replaced, never mutated: copies handed out earlier keep what they saw
+  if (s.revealedAt[side] === null) s.revealedAt = { ...s.revealedAt, [side]: now };
+  return { kind: "revealed", session: { ...s } };
+}
+
 function touch(state: MemoryState, userId: string, now: number): void {
   state.presence.set(userId, Math.max(now, state.presence.get(userId) ?? 0));
   state.absentSince.delete(userId);
@@ -351,6 +363,7 @@ function createSession(state: MemoryState, a: Ticket, pick: PartnerPick, callNow
     score: pick.score,
     createdAt: now,
     activeAt: null,
+    revealedAt: { a: null, b: null },
   });
   state.waits.unshift(now - a.since, now - b.since);
   state.waits.length = Math.min(state.waits.length, WAIT_SAMPLES);
@@ -396,6 +409,7 @@ function startPair(state: MemoryState, a: PairMember, b: PairMember, sessionId: 
     score: 0,
     createdAt: now,
     activeAt: null,
+    revealedAt: { a: null, b: null },
     kind: "friend",
   });
   return { kind: "created", session: { ...session } };

@@ -105,6 +105,8 @@ export const SESSION_FIELDS = [
   "k",
   "aq",
   "bq",
+  "ar",
+  "br",
 ] as const;
 const SESSION_SEP = "\x1d";
 /** The `k` field of a friend call's session (empty for a match). */
@@ -144,6 +146,7 @@ export function sessionFrom(f: Record<string, string>): LiveSession {
     createdAt: Number(f.c),
     activeAt: f.act ? Number(f.act) : null,
     ...(f.k === SESSION_KIND_FRIEND ? { kind: "friend" as const } : {}),
+    revealedAt: { a: f.ar ? Number(f.ar) : null, b: f.br ? Number(f.br) : null },
   };
 }
 

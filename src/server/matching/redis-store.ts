@@ -5,6 +5,7 @@ import { MOODS } from "@/lib/schemas";
 import { createGroupCommit, type GroupCommit, type GroupCommitOptions } from "./group-commit";
 import { functionName, MATCH_FUNCTIONS, MATCH_LIBRARY, type MatchFunction } from "./lua/library";
 import { activateFunction } from "./protocol/activate";
+import { revealFunction } from "./protocol/reveal";
 import { batchFunction, decodeEndReply, decodeEnqueueReply, endOp, enqueueOp, type BatchOp } from "./protocol/batch";
 import { cancelFunction } from "./protocol/cancel";
 import { commitFunction, type CommitResult, type PairToCommit } from "./protocol/commit";
@@ -148,6 +149,7 @@ export function createRedisMatchStore(options: RedisMatchStoreOptions): RedisMat
     skip: (userId, now, options) => skip(store, userId, now, options),
     endSession: (sessionId, reason, endedBy, now) => endSession(store, sessionId, reason, endedBy, now),
     activate: (sessionId, now) => store.invoke(activateFunction, now, sessionId),
+    reveal: (sessionId, userId, now) => store.invoke(revealFunction, now, sessionId, userId),
     getState: (userId, now) => getState(store, userId, now),
     getSession: (sessionId) => getSession(store, sessionId),
     listLiveSessions: () => listLiveSessions(store),

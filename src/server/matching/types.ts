@@ -48,6 +48,11 @@ export interface LiveSession {
   activeAt: number | null;
   /** "friend": started by a friend call accepted (startPair); absent: a random match. */
   kind?: "friend";
+  /**
+   * When each member pressed Reveal (consent-first video, instructions/api.md "Reveal"); null
+   * until then. Once set it stays set for the session's life: a reveal cannot be taken back.
+   */
+  revealedAt: { a: number | null; b: number | null };
 }
 
 export interface EndedSession extends LiveSession {
@@ -95,6 +100,12 @@ export interface SkipOptions {
   requeue?: boolean;
 }
 
+/** `reveal`: the live session with the member's reveal recorded, or why not. */
+export type RevealOutcome =
+  | { kind: "revealed"; session: LiveSession }
+  | { kind: "not_live" } // unknown or ended
+  | { kind: "not_member" };
+
 export interface ExpiryResult {
   droppedTickets: string[]; // user ids whose waiting ticket was dropped for lack of presence
   timedOut: EndedSession[]; // sessions ended with reason "timeout"
@@ -136,6 +147,11 @@ export interface MatchStore {
    * short session its user ended themself (`endCountsAsSkip`, cooldown.ts) counts as their skip.
    */
   endSession(sessionId: string, reason: EndReason, endedBy: string | null, now: number): Promise<EndedSession | null>;
+  /**
+   * Record that this member consents to sharp video in this live session (the first time only:
+   * a second reveal keeps the first time). Refused for an ended session and for a non-member.
+   */
+  reveal(sessionId: string, userId: string, now: number): Promise<RevealOutcome>;
   /** Mark a session active (both joined the room). Idempotent. */
   activate(sessionId: string, now: number): Promise<LiveSession | null>;
   getState(userId: string, now: number): Promise<UserState>;

@@ -18,7 +18,7 @@ import {
  * (allowed, logged): a broken rate limiter must never turn user actions into 5xx.
  */
 
-export const LIMIT_NAMES = ["enqueue", "chat", "typing", "reports", "signIn", "blocks", "friendCalls"] as const;
+export const LIMIT_NAMES = ["enqueue", "chat", "typing", "reports", "signIn", "blocks", "friendCalls", "reveal"] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitWindow {
@@ -45,6 +45,8 @@ export const DEFAULT_LIMITS: Readonly<Record<LimitName, LimitSpec>> = {
   blocks: { points: 30, durationSec: 3600 },
   /** friend calls placed, per caller: enough to retry a missed call, not to ring someone all day */
   friendCalls: { points: 10, durationSec: 600 },
+  /** per user; a reveal is idempotent, this only stops floods */
+  reveal: { points: 30, durationSec: 60 },
 };
 
 export type ConsumeResult = { ok: true } | { ok: false; retryAfterMs: number };

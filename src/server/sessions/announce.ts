@@ -33,7 +33,12 @@ export async function announceMatch(deps: AppServices, session: LiveSession): Pr
     [session.a.userId, session.b.userId].map(async (userId) => {
       const livekit = await livekitJoin(deps, session, userId);
       joins.set(userId, livekit);
-      await deps.bus.publish(userId, "matched", { session: sessionView(session, userId), livekit }, `start:${session.id}`);
+      await deps.bus.publish(
+        userId,
+        "matched",
+        { session: sessionView(session, userId, deps.revealMode), livekit },
+        `start:${session.id}`,
+      );
     }),
   );
   await deps.store.markAnnounced("start", session.id);

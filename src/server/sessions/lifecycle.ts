@@ -70,7 +70,7 @@ export async function end(deps: AppServices, userId: string): Promise<{ status: 
 
 export async function status(deps: AppServices, userId: string): Promise<StatusView> {
   const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
-  return statusView(userId, state, stats.avgWaitMs);
+  return statusView(userId, state, stats.avgWaitMs, deps.revealMode);
 }
 
 export async function heartbeat(deps: AppServices, userId: string): Promise<StatusView> {
@@ -82,13 +82,16 @@ export async function heartbeat(deps: AppServices, userId: string): Promise<Stat
 export async function currentSession(deps: AppServices, userId: string) {
   const state = await deps.store.getState(userId, deps.now());
   if (state.status !== "in_session") throw errors.notFound("You are not in a conversation right now.");
-  return { session: sessionView(state.session, userId), livekit: await livekitJoin(deps, state.session, userId) };
+  return {
+    session: sessionView(state.session, userId, deps.revealMode),
+    livekit: await livekitJoin(deps, state.session, userId),
+  };
 }
 
 /** The `state` event: the status snapshot plus session and join token when in one. */
 export async function stateSnapshot(deps: AppServices, userId: string) {
   const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
-  const view = statusView(userId, state, stats.avgWaitMs);
+  const view = statusView(userId, state, stats.avgWaitMs, deps.revealMode);
   if (state.status !== "in_session") return view;
   return { ...view, livekit: await livekitJoin(deps, state.session, userId) };
 }
@@ -116,7 +119,7 @@ async function resolveEnqueue(
       // A new match is announced (which mints both tokens); the enqueuer's answer reuses its own.
       const joins = outcome.created ? await announceMatch(deps, outcome.session) : undefined;
       const livekit = joins?.get(userId) ?? (await livekitJoin(deps, outcome.session, userId));
-      return { status: "in_session", session: sessionView(outcome.session, userId), livekit };
+      return { status: "in_session", session: sessionView(outcome.session, userId, deps.revealMode), livekit };
     }
   }
 }

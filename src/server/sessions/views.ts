@@ -1,5 +1,5 @@
 import "server-only";
-import type { LivekitJoin, QueueView, SessionView, StatusView } from "@/lib/schemas";
+import type { LivekitJoin, QueueView, RevealMode, RevealView, SessionView, StatusView } from "@/lib/schemas";
 import { participantIdentity } from "../livekit/participant-identity";
 import { mintJoinToken } from "../livekit/tokens";
 import type { LiveSession, QueuePosition, SessionMember, UserState } from "../matching/types";
@@ -13,7 +13,15 @@ export function memberOf(session: LiveSession, userId: string): { me: SessionMem
   return null;
 }
 
-export function sessionView(session: LiveSession, userId: string): SessionView {
+/** Who consented to sharp video, from this user's side; REVEAL_MODE=open: everyone, from the start. */
+export function revealView(session: LiveSession, userId: string, mode: RevealMode): RevealView {
+  if (mode === "open") return { me: true, partner: true };
+  const mine = session.a.userId === userId ? "a" : "b";
+  const theirs = mine === "a" ? "b" : "a";
+  return { me: session.revealedAt[mine] !== null, partner: session.revealedAt[theirs] !== null };
+}
+
+export function sessionView(session: LiveSession, userId: string, revealMode: RevealMode): SessionView {
   const sides = memberOf(session, userId);
   if (!sides) throw new Error(`user ${userId} is not in session ${session.id}`);
   return {
@@ -27,6 +35,7 @@ export function sessionView(session: LiveSession, userId: string): SessionView {
       commonInterests: session.commonInterests,
     },
     ...(session.kind ? { kind: session.kind } : {}),
+    revealed: revealView(session, userId, revealMode),
   };
 }
 
@@ -51,7 +60,7 @@ export function queueView(position: QueuePosition, avgWaitMs: number): QueueView
   return { position: position.position, waiting: position.waiting, estimatedWaitMs };
 }
 
-export function statusView(userId: string, state: UserState, avgWaitMs: number): StatusView {
+export function statusView(userId: string, state: UserState, avgWaitMs: number, revealMode: RevealMode): StatusView {
   const cooldownUntil = state.cooldownUntil ? { cooldownUntil: new Date(state.cooldownUntil).toISOString() } : {};
   switch (state.status) {
     case "idle":
@@ -59,6 +68,6 @@ export function statusView(userId: string, state: UserState, avgWaitMs: number):
     case "waiting":
       return { status: "waiting", ...queueView(state, avgWaitMs), ...cooldownUntil };
     case "in_session":
-      return { status: "in_session", session: sessionView(state.session, userId), ...cooldownUntil };
+      return { status: "in_session", session: sessionView(state.session, userId, revealMode), ...cooldownUntil };
   }
 }

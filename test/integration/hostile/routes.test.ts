@@ -11,6 +11,7 @@ import * as webhookRoute from "@/app/api/livekit/webhooks/route";
 import * as endRoute from "@/app/api/matching/end/route";
 import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as heartbeatRoute from "@/app/api/matching/heartbeat/route";
+import * as revealRoute from "@/app/api/matching/reveal/route";
 import * as skipRoute from "@/app/api/matching/skip/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import * as reflectionsRoute from "@/app/api/reflections/route";
@@ -45,6 +46,7 @@ const userRoutes: [string, Handler][] = [
   ["/api/matching/skip", skipRoute.POST],
   ["/api/matching/end", endRoute.POST],
   ["/api/matching/heartbeat", heartbeatRoute.POST],
+  ["/api/matching/reveal", revealRoute.POST],
   ["/api/chat/messages", messagesRoute.POST],
   ["/api/chat/typing", typingRoute.POST],
   ["/api/reports", reportsRoute.POST],
@@ -153,6 +155,8 @@ describe("hostile input on every user route", () => {
     const post = (path: string, handler: Handler, body: unknown) => handler(apiRequest(stranger, path, { method: "POST", body }));
     await expectClientError(await post("/api/chat/messages", messagesRoute.POST, { sessionId, text: "hi" }), [403]);
     await expectClientError(await post("/api/chat/typing", typingRoute.POST, { sessionId }), [403]);
+    await expectClientError(await post("/api/matching/reveal", revealRoute.POST, { sessionId }), [403]);
+    await expectClientError(await post("/api/matching/reveal", revealRoute.POST, { sessionId: "nosuchsession" }), [409]);
     await expectClientError(await post("/api/reports", reportsRoute.POST, { sessionId, reason: "spam" }), [403]);
     await expectClientError(await post("/api/blocks", blocksRoute.POST, { sessionId }), [403]);
     await expectClientError(

@@ -286,6 +286,17 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       });
     });
 
+    it("a Next after a reveal re-queues with the request the session was made with (fields read by name, not by end)", async () => {
+      const store = await make();
+      await store.enqueue("a", prefs({ interests: ["go"], mode: "any" }), profile("A"), T0);
+      const s = sessionOf(await store.enqueue("b", prefs({ interests: ["go"] }), profile("B"), T0 + 1));
+      expect(await store.reveal(s.id, "a", T0 + 2)).toMatchObject({ kind: "revealed" });
+      expect(await store.reveal(s.id, "b", T0 + 3)).toMatchObject({ kind: "revealed" });
+      expect(await store.skip("a", T0 + 4)).toMatchObject({ kind: "skipped", requeue: { kind: "waiting" } });
+      const state = await store.getState("a", T0 + 5);
+      expect(state).toMatchObject({ status: "waiting", prefs: { interests: ["go"], mode: "any", mood: "chill" } });
+    });
+
     it("skips re-queue, cooldowns escalate 1/5/15 min, and a long conversation resets the level", async () => {
       const store = await make(COOLDOWN_LADDER);
       let n = 0;
@@ -433,6 +444,39 @@ export function matchStoreContract(driver: string, factory: StoreFactory) {
       await store.enqueue("c", prefs(), profile("C"), T0);
       expect(await store.cancel("c")).toBe(true);
       expect(await store.cancel("c")).toBe(false);
+    });
+
+    it("records each member's reveal once, keeps it through activation and the end, and refuses strangers and ended sessions", async () => {
+      const store = await make();
+      await store.enqueue("a", prefs(), profile("A"), T0);
+      const s = sessionOf(await store.enqueue("b", prefs(), profile("B"), T0));
+      expect(s.revealedAt).toEqual({ a: null, b: null });
+      expect(await store.reveal(s.id, "x", T0 + S)).toEqual({ kind: "not_member" });
+      expect(await store.reveal("nope", "a", T0 + S)).toEqual({ kind: "not_live" });
+      const side = s.a.userId === "a" ? "a" : "b";
+      const other = side === "a" ? "b" : "a";
+      const first = await store.reveal(s.id, "a", T0 + S);
+      expect(first).toMatchObject({ kind: "revealed", session: { id: s.id, revealedAt: { [side]: T0 + S, [other]: null } } });
+      // a second reveal keeps the first time; activation and the state keep the reveal
+      expect(await store.reveal(s.id, "a", T0 + 2 * S)).toMatchObject({ session: { revealedAt: { [side]: T0 + S } } });
+      expect(await store.activate(s.id, T0 + 2 * S)).toMatchObject({ revealedAt: { [side]: T0 + S, [other]: null } });
+      const state = await store.getState("b", T0 + 2 * S);
+      expect(state.status === "in_session" && state.session.revealedAt).toEqual({ [side]: T0 + S, [other]: null });
+      const both = await store.reveal(s.id, "b", T0 + 3 * S);
+      expect(both).toMatchObject({ session: { revealedAt: { [side]: T0 + S, [other]: T0 + 3 * S } } });
+      expect(await store.getSession(s.id)).toMatchObject({
+        revealedAt: { [side]: T0 + S, [other]: T0 + 3 * S },
+        activeAt: T0 + 2 * S,
+      });
+      const ended = await store.endSession(s.id, "end", "a", T0 + 4 * S);
+      expect(ended).toMatchObject({ revealedAt: { [side]: T0 + S, [other]: T0 + 3 * S }, activeAt: T0 + 2 * S, reason: "end" });
+      expect(await store.reveal(s.id, "a", T0 + 5 * S)).toEqual({ kind: "not_live" });
+      // the next call of the same people starts unrevealed
+      await store.enqueue("a", prefs(), profile("A"), T0 + 5 * S);
+      await store.enqueue("c", prefs(), profile("C"), T0 + 5 * S);
+      const next = (await store.getState("a", T0 + 5 * S)) as { status: string; session?: LiveSession };
+      expect(next.status).toBe("in_session");
+      expect(next.session!.revealedAt).toEqual({ a: null, b: null });
     });
 
     it("drops tickets and times out sessions without presence", async () => {

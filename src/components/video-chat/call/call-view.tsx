@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { RoomAudioRenderer, RoomContext } from "@livekit/components-react";
-import type { LivekitJoin, ReportReason, SessionView } from "@/lib/schemas";
+import type { LivekitJoin, ReportReason, RevealMode, SessionView } from "@/lib/schemas";
 import { ChatIcon } from "../../ui/icons";
 import { ChatPanel } from "../chat/chat-panel";
 import type { ChatLine } from "../match-state";
@@ -14,6 +14,10 @@ import { ReportDialog } from "./report-dialog";
 import { useCallRoom } from "./use-call-room";
 import { useCallTimingMarks } from "./use-call-timing-marks";
 import { VideoStage } from "./video-stage";
+import { RevealControl } from "../privacy/reveal-control";
+import type { useCameraBlur } from "../privacy/use-camera-blur";
+
+type CameraBlur = ReturnType<typeof useCameraBlur>;
 
 export interface CallActions {
   next: () => void;
@@ -23,6 +27,7 @@ export interface CallActions {
   report: (reason: ReportReason, details: string) => Promise<string | null>;
   sendChat: (text: string) => Promise<string | null>;
   typing: () => void;
+  reveal: () => Promise<string | null>;
 }
 
 interface Props {
@@ -30,6 +35,10 @@ interface Props {
   /** null until the token is known, and after the call ended (the room is left at once). */
   livekit: LivekitJoin | null;
   media: LocalMedia;
+  /** The consent blur on the camera (privacy/use-camera-blur.ts). */
+  cameraBlur: CameraBlur;
+  /** REVEAL_MODE: the Reveal control shows only with consent. */
+  revealMode: RevealMode;
   chat: ChatLine[];
   partnerTyping: boolean;
   ended: boolean;
@@ -39,8 +48,24 @@ interface Props {
 }
 
 /** One call: its own LiveKit Room (keyed by session id by the parent), video, chat, controls. */
-export function CallView({ session, livekit, media, chat, partnerTyping, ended, busy, overlay, actions }: Props) {
-  const { room, connection, problem, retry } = useCallRoom(ended ? null : livekit, media);
+export function CallView({
+  session,
+  livekit,
+  media,
+  cameraBlur,
+  revealMode,
+  chat,
+  partnerTyping,
+  ended,
+  busy,
+  overlay,
+  actions,
+}: Props) {
+  const { room, connection, problem, retry } = useCallRoom(ended ? null : livekit, {
+    video: media.video,
+    audio: media.audio,
+    canPublishVideo: cameraBlur.canPublish,
+  });
   const [reporting, setReporting] = useState(false);
   const [chatOpen, setChatOpen] = useState(false);
   const chatInput = useRef<HTMLInputElement>(null);
@@ -87,8 +112,17 @@ export function CallView({ session, livekit, media, chat, partnerTyping, ended, 
             problem={ended ? null : problem}
             onRetry={retry}
             media={media}
+            selfBlurred={cameraBlur.blurred}
             overlay={overlay}
           />
+          {revealMode === "consent" && (
+            <RevealControl
+              revealed={session.revealed}
+              partnerName={session.partner.nickname}
+              ended={ended}
+              onReveal={actions.reveal}
+            />
+          )}
           <CallControls
             media={media}
             ended={ended}

@@ -54,7 +54,19 @@ export function describeDisconnect(reason: DisconnectReason | undefined): MediaP
  * "Next" clicks produce exactly one connection attempt per call; cleanup disconnects without
  * stopping the shared local tracks.
  */
-export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideoTrack | null; audio: LocalAudioTrack | null }) {
+export function useCallRoom(
+  join: LivekitJoin | null,
+  local: {
+    video: LocalVideoTrack | null;
+    audio: LocalAudioTrack | null;
+    /**
+     * Asked right before the camera is published: false while the consent blur is not in place
+     * yet (privacy/use-camera-blur.ts), so the raw camera never reaches LiveKit before a reveal.
+     * A new function identity means "ask again".
+     */
+    canPublishVideo?: () => boolean;
+  },
+) {
   // A 1:1 call has one subscriber, so simulcast layers would only cost encode CPU; without them the
   // first frame arrives sooner (figures in instructions/performance.md).
   const [room] = useState(
@@ -89,8 +101,10 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
   const publishLocalTracks = useCallback(() => {
     if (room.state !== ConnectionState.Connected && room.state !== ConnectionState.Connecting) return;
     const participant = room.localParticipant;
-    for (const track of [tracks.current.video, tracks.current.audio]) {
+    const { video, audio, canPublishVideo } = tracks.current;
+    for (const track of [video, audio]) {
       if (!track || publishing.current.has(track)) continue;
+      if (track === video && canPublishVideo && !canPublishVideo()) continue;
       if ([...participant.trackPublications.values()].some((p) => p.track === track)) continue;
       publishing.current.add(track);
       void participant
@@ -131,9 +145,10 @@ export function useCallRoom(join: LivekitJoin | null, local: { video: LocalVideo
   }, [room, url, token, attempt, publishLocalTracks]);
 
   // A track that appears after the connection (camera allowed late, a retried device) or a reconnect.
+  // Also once the consent blur is in place (canPublishVideo renewed).
   useEffect(() => {
     if (connection === ConnectionState.Connected) publishLocalTracks();
-  }, [connection, local.video, local.audio, publishLocalTracks]);
+  }, [connection, local.video, local.audio, local.canPublishVideo, publishLocalTracks]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { room, connection, problem, retry };

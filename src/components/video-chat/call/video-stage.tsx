@@ -27,6 +27,7 @@ export function VideoStage({
   problem,
   onRetry,
   media,
+  selfBlurred,
   overlay,
 }: {
   sessionId: string;
@@ -36,6 +37,8 @@ export function VideoStage({
   problem: MediaProblem | null;
   onRetry: () => void;
   media: LocalMedia;
+  /** The camera goes out blurred (consent blur): the preview shows that same picture. */
+  selfBlurred: boolean;
   overlay: React.ReactNode;
 }) {
   let content: React.ReactNode;
@@ -95,7 +98,17 @@ export function VideoStage({
       </p>
       <div className="stage__self">
         {media.video && media.cameraOn ? (
-          <LocalVideo track={media.video} label="Your camera" />
+          <>
+            <LocalVideo
+              track={media.video}
+              label={selfBlurred ? `Your camera, blurred: what ${partner.nickname} sees` : "Your camera"}
+            />
+            {selfBlurred && (
+              <span className="stage__self-badge" data-testid="self-blurred">
+                Blurred
+              </span>
+            )}
+          </>
         ) : (
           <p className="stage__self-off">{media.video ? "Camera off" : "No camera"}</p>
         )}

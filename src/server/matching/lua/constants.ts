@@ -1,6 +1,14 @@
 import "server-only";
 import { SELF_END_REASONS } from "../cooldown";
-import { encodeRequest, modeDigit, moodDigit, QUEUE_SCORE_SCALE, SESSION_KIND_FRIEND, TICKET_PAD_FIELD } from "../redis-codec";
+import {
+  encodeRequest,
+  modeDigit,
+  moodDigit,
+  QUEUE_SCORE_SCALE,
+  SESSION_FIELDS,
+  SESSION_KIND_FRIEND,
+  TICKET_PAD_FIELD,
+} from "../redis-codec";
 import { DEFAULT_REQUEUE, WAIT_SAMPLES } from "../rules";
 import { SAME_MOOD_BONUS } from "../select";
 import { CROSS_STANDING_PENALTY, standingDigit } from "../standing";
@@ -21,6 +29,12 @@ export const LUA_CONSTANTS = {
   STANDING_NEWCOMER: standingDigit("newcomer"),
   CROSS_STANDING_PENALTY,
   SESSION_KIND_FRIEND,
+  /** 1-based positions of a session value's fields the functions read by position (SESSION_FIELDS). */
+  SESSION_FIELD_COUNT: SESSION_FIELDS.length,
+  REQUEST_FIELD_A: SESSION_FIELDS.indexOf("aq") + 1,
+  REQUEST_FIELD_B: SESSION_FIELDS.indexOf("bq") + 1,
+  REVEAL_FIELD_A: SESSION_FIELDS.indexOf("ar") + 1,
+  REVEAL_FIELD_B: SESSION_FIELDS.indexOf("br") + 1,
   TICKET_PAD_FIELD,
   DEFAULT_REQUEUE_REQUEST: encodeRequest(DEFAULT_REQUEUE.prefs, DEFAULT_REQUEUE.profile),
   /** `\x1f<reason>\x1f` per reason: the Lua tests membership with a plain find. */

@@ -21,6 +21,7 @@ const FUNCTION_FILES = {
   commit: "commit.lua",
   skip: "skip.lua",
   activate: "activate.lua",
+  reveal: "reveal.lua",
   cancel: "cancel.lua",
   expireUser: "expire_user.lua",
   prime: "prime.lua",

@@ -24,7 +24,7 @@ local function write_session(sid, a, av, a_stored, b, bv, b_stored, score, kind)
   local aw, bw = int(NOW - ticket_since(av)), int(NOW - ticket_since(bv))
   local v = table.concat({ sid, a, b, NOW_S, '', '', '', '', string.sub(av, 1, 1), string.sub(bv, 1, 1),
     aw, bw, score, table.concat(common, '\31'),
-    profile_of(av), profile_of(bv), kind, ticket_request(av), ticket_request(bv) }, '\29')
+    profile_of(av), profile_of(bv), kind, ticket_request(av), ticket_request(bv), '', '' }, '\29')
   sset(P .. 's:' .. sid, v)
   STAMPED = true
   hset(K_CUR, a, sid)
@@ -37,6 +37,14 @@ local function write_session(sid, a, av, a_stored, b, bv, b_stored, score, kind)
     PUSHES[#PUSHES + 1] = bw
   end
   return v
+end
+
+-- a session value's fields in SESSION_FIELDS order (missing trailing ones read as '')
+local function session_fields(v)
+  local f = {}
+  for part in string.gmatch(v .. '\29', '([^\29]*)\29') do f[#f + 1] = part end
+  for i = #f + 1, SESSION_FIELD_COUNT do f[i] = '' end
+  return f
 end
 
 -- a session's head: id, a, b, c, act, e, and everything after rs and by

@@ -11,12 +11,11 @@ if not cur or cur == sid then return { 'not_in_session' } end
 local ended = end_session(cur, 'skip', uid)
 if count_skip(uid) then return finish({ 'cooldown', escalate_cooldown(uid), ended }) end
 if not requeue_wanted then return finish({ 'skipped', ended, false }) end
--- re-queue with the request this user was matched with (kept on the session: aq, bq come last)
+-- re-queue with the request this user was matched with (kept on the session: aq, bq)
 local req
 if ended then
-  local a = string.match(ended, '^[^\29]*\29([^\29]*)')
-  local aq, bq = string.match(ended, '\29([^\29]*)\29([^\29]*)$')
-  if a == uid then req = aq else req = bq end
+  local f = session_fields(ended)
+  if f[2] == uid then req = f[REQUEST_FIELD_A] else req = f[REQUEST_FIELD_B] end
 end
 if not req or req == '' then req = DEFAULT_REQUEUE_REQUEST end
 local requeue = enqueue(uid, req, sid, nil, nil)

@@ -10,8 +10,9 @@
 --   bar ZSET         = pairs that may not be matched: member <lower id>\31<higher id>, score = when
 --                      the pair met (barred for the rematch window) or +inf (excluded: block/report)
 --   session s:<sid>  = STRING, its fields joined by \29 in SESSION_FIELDS order (redis-codec.ts):
---                      id a b c act e rs by am bm aw bw sc ci ap bp k aq bq (empty = not set). The
---                      ones an end or an activation changes come first, so they rewrite the head.
+--                      id a b c act e rs by am bm aw bw sc ci ap bp k aq bq ar br (empty = not
+--                      set). The ones an end or an activation changes come first, so they
+--                      rewrite the head; the reveal times (ar, br) come last (lua/reveal.lua).
 
 local function ticket_version(v) return string.match(v, '^%d%d%d(%d+)') end
 local function ticket_since(v) return tonumber(string.match(v, '^%d%d%d%d+,(%d+)')) end
