@@ -6,20 +6,19 @@ import { reports, users, type ChatLine } from "./schema";
 
 export type ReportRow = typeof reports.$inferSelect;
 
-export async function insertReport(
-  db: Database,
-  r: {
-    /** Given when the caller must know it before the row exists (a write retried until recorded). */
-    id?: string;
-    reporter: string;
-    reported: string;
-    sessionId: string;
-    reason: string;
-    details: string | null;
-    severity: string;
-    chatContext: ChatLine[];
-  },
-): Promise<{ id: string } | null> {
+/** A report as it is written; `id` given when the caller must know it before the row exists (a write retried until recorded). */
+export interface NewReport {
+  id?: string;
+  reporter: string;
+  reported: string;
+  sessionId: string;
+  reason: string;
+  details: string | null;
+  severity: string;
+  chatContext: ChatLine[];
+}
+
+export async function insertReport(db: Database, r: NewReport): Promise<{ id: string } | null> {
   const rows = await db
     .insert(reports)
     .values({ ...r, id: r.id ?? randomUUID() })

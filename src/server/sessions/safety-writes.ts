@@ -1,8 +1,7 @@
 import "server-only";
 import { recordBlock } from "../db/blocks";
 import { endFriendship } from "../db/friends";
-import { insertReport } from "../db/reports";
-import type { ChatLine } from "../db/schema";
+import { insertReport, type NewReport } from "../db/reports";
 import type { AppServices } from "../app-services";
 
 /**
@@ -16,17 +15,7 @@ import type { AppServices } from "../app-services";
 
 export type SafetyWrite =
   | { kind: "block"; blocker: string; blocked: string; sessionId: string }
-  | {
-      kind: "report";
-      id: string;
-      reporter: string;
-      reported: string;
-      sessionId: string;
-      reason: string;
-      details: string | null;
-      severity: string;
-      chatContext: ChatLine[];
-    };
+  | ({ kind: "report"; id: string } & Omit<NewReport, "id">);
 
 interface PendingWrite {
   write: SafetyWrite;
