@@ -103,4 +103,8 @@ test("both cameras arrive blurred until both reveal, then sharp in the same call
   await expect(ana.page.getByTestId("reveal-state")).toHaveAttribute("data-state", "none");
   expect((await inboundMedia(cy.page)).openConnections).toBeGreaterThan(0);
   expect(await maxOutboundWidth(ana.page)).toBeLessThanOrEqual(320);
+  // the blur's own frame times on this machine (instructions/performance.md)
+  console.log(
+    `blur: ${JSON.stringify(await cy.page.evaluate(() => (window as unknown as { __mmBlurStats?: unknown }).__mmBlurStats))}`,
+  );
 });

@@ -15,6 +15,10 @@ import { useCallRoom } from "./use-call-room";
 import { useCallTimingMarks } from "./use-call-timing-marks";
 import { VideoStage } from "./video-stage";
 import { RevealControl } from "../privacy/reveal-control";
+import { GuardNotice } from "../privacy/guard-notice";
+import { reportDetails } from "../privacy/nudity-rule";
+import { useNudityGuard } from "../privacy/use-nudity-guard";
+import { useSourceVideo } from "../privacy/use-source-video";
 import type { useCameraBlur } from "../privacy/use-camera-blur";
 
 type CameraBlur = ReturnType<typeof useCameraBlur>;
@@ -67,6 +71,20 @@ export function CallView({
     canPublishVideo: cameraBlur.canPublish,
   });
   const [reporting, setReporting] = useState(false);
+
+  // The on-device nudity guard: the partner's video always; one's own raw camera before Reveal.
+  const [partnerVideo, setPartnerVideo] = useState<HTMLVideoElement | null>(null);
+  const partnerFlag = useNudityGuard("partner", ended ? null : partnerVideo, session.id);
+  const checkSelf = revealMode === "consent" && !session.revealed.me && !ended;
+  const selfVideo = useSourceVideo(checkSelf ? (cameraBlur.processor?.source ?? null) : null);
+  const selfFlag = useNudityGuard("self", checkSelf ? selfVideo : null, session.id);
+  const [guardBusy, setGuardBusy] = useState(false);
+  const reportNudity = async () => {
+    if (!partnerFlag) return;
+    setGuardBusy(true);
+    await actions.report("nudity", reportDetails(partnerFlag));
+    setGuardBusy(false);
+  };
   const [chatOpen, setChatOpen] = useState(false);
   const chatInput = useRef<HTMLInputElement>(null);
   const unread = useUnread(chat, chatOpen);
@@ -114,6 +132,17 @@ export function CallView({
             media={media}
             selfBlurred={cameraBlur.blurred}
             overlay={overlay}
+            onPartnerVideo={setPartnerVideo}
+            guardNotice={
+              partnerFlag && !ended ? (
+                <GuardNotice
+                  partnerName={session.partner.nickname}
+                  onReport={() => void reportNudity()}
+                  onNext={actions.next}
+                  busy={busy || guardBusy}
+                />
+              ) : null
+            }
           />
           {revealMode === "consent" && (
             <RevealControl
@@ -121,6 +150,11 @@ export function CallView({
               partnerName={session.partner.nickname}
               ended={ended}
               onReveal={actions.reveal}
+              warning={
+                selfFlag
+                  ? "Your camera may be showing nudity. It is still blurred for the other person; please cover up before you reveal."
+                  : null
+              }
             />
           )}
           <CallControls

@@ -18,6 +18,8 @@ export function RemoteVideo({
   partnerName,
   waiting,
   cameraOff,
+  onVideo,
+  guarded,
 }: {
   sessionId: string;
   partnerName: string;
@@ -25,6 +27,10 @@ export function RemoteVideo({
   waiting: React.ReactNode;
   /** Shown while the partner has switched their camera off. */
   cameraOff: React.ReactNode;
+  /** The partner's <video> element, for the nudity guard to sample. */
+  onVideo?: (video: HTMLVideoElement | null) => void;
+  /** The nudity guard tripped: the picture is blurred here, at once. */
+  guarded?: boolean;
 }) {
   const camera = remoteTrack(useTracks([{ source: Track.Source.Camera, withPlaceholder: false }], { onlySubscribed: true }));
   const microphone = remoteTrack(
@@ -35,15 +41,21 @@ export function RemoteVideo({
       if (video && typeof video.requestVideoFrameCallback === "function") {
         video.requestVideoFrameCallback(() => markCall(CALL_MARKS.firstFrame, sessionId));
       }
+      onVideo?.(video);
     },
-    [sessionId],
+    [sessionId, onVideo],
   );
   const micOff = microphone?.publication.isMuted === true;
 
   let picture: React.ReactNode;
   if (camera && !camera.publication.isMuted) {
     picture = (
-      <VideoTrack ref={markFirstFrame} trackRef={camera} className="remote-video" aria-label={`${partnerName}'s camera`} />
+      <VideoTrack
+        ref={markFirstFrame}
+        trackRef={camera}
+        className={`remote-video${guarded ? " remote-video--guarded" : ""}`}
+        aria-label={`${partnerName}'s camera`}
+      />
     );
   } else {
     picture = camera ? cameraOff : waiting;

@@ -29,6 +29,8 @@ export function VideoStage({
   media,
   selfBlurred,
   overlay,
+  onPartnerVideo,
+  guardNotice,
 }: {
   sessionId: string;
   partner: PartnerView;
@@ -40,6 +42,9 @@ export function VideoStage({
   /** The camera goes out blurred (consent blur): the preview shows that same picture. */
   selfBlurred: boolean;
   overlay: React.ReactNode;
+  onPartnerVideo?: (video: HTMLVideoElement | null) => void;
+  /** Set when the nudity guard hid the partner's video: the notice over it. */
+  guardNotice?: React.ReactNode;
 }) {
   let content: React.ReactNode;
   if (problem) {
@@ -62,6 +67,8 @@ export function VideoStage({
       <RemoteVideo
         sessionId={sessionId}
         partnerName={partner.nickname}
+        onVideo={onPartnerVideo}
+        guarded={!!guardNotice}
         waiting={
           <StageMessage partner={partner}>
             <p className="stage__sentence">Waiting for {partner.nickname}&apos;s camera…</p>
@@ -89,7 +96,10 @@ export function VideoStage({
 
   return (
     <section className="stage" aria-label={`Video with ${partner.nickname}`}>
-      <div className="stage__partner">{content}</div>
+      <div className="stage__partner">
+        {content}
+        {guardNotice}
+      </div>
       <p className="stage__tag" aria-hidden="true">
         <Avatar partner={partner} size={26} />
         <strong>{partner.nickname}</strong>
