@@ -192,7 +192,8 @@ export interface ErrorBody {
 // ---- SSE events (instructions/api.md "Events") -------------------------------------------------------------
 
 export interface ServerEvents {
-  state: StatusView & { livekit?: LivekitJoin };
+  /** `invites`: the friend calls ringing for this user now (absent in a plain status read). */
+  state: StatusView & { livekit?: LivekitJoin; invites?: InviteView[] };
   queue: QueueView;
   matched: { session: SessionView; livekit: LivekitJoin };
   partner_left: { sessionId: string; reason: EndReason };

@@ -13,6 +13,57 @@ const livekit = { url: "ws://lk", token: "t1" };
 const run = (actions: MatchAction[], from: MatchState = initialMatchState) => actions.reduce(matchReducer, from);
 const inCall = (id = "s1") => run([{ type: "event", name: "matched", data: { session: session(id), livekit }, now: 0 }]);
 
+describe("friend calls in the reducer", () => {
+  const invite = {
+    id: "inv1",
+    friendshipId: "f1",
+    from: { nickname: "Ada", avatar: null },
+    expiresAt: "2025-01-01T00:00:30.000Z",
+  };
+  it("rings from an invite or a snapshot, keeps ringing through a heartbeat's status, stops on its end", () => {
+    const ringing = run([{ type: "event", name: "state", data: { status: "idle", invites: [invite] }, now: 0 }]);
+    expect(ringing.incomingCall).toEqual(invite);
+    const afterHeartbeat = matchReducer(ringing, {
+      type: "status",
+      data: { status: "idle" },
+      revisionAtSend: ringing.revision,
+      now: 0,
+    });
+    expect(afterHeartbeat.incomingCall).toEqual(invite);
+    const snapshotWithout = matchReducer(ringing, {
+      type: "event",
+      name: "state",
+      data: { status: "idle", invites: [] },
+      now: 0,
+    });
+    expect(snapshotWithout.incomingCall).toBeNull();
+    const ended = matchReducer(ringing, {
+      type: "event",
+      name: "invite_ended",
+      data: { inviteId: "inv1", reason: "cancelled" },
+      now: 0,
+    });
+    expect(ended.incomingCall).toBeNull();
+  });
+  it("tells the caller why a call did not connect, and a call clears the ringing", () => {
+    const calling = run([{ type: "calling", invite, friendNickname: "Bo" }]);
+    const declined = matchReducer(calling, {
+      type: "event",
+      name: "invite_ended",
+      data: { inviteId: "inv1", reason: "declined" },
+      now: 0,
+    });
+    expect(declined).toMatchObject({ outgoingCall: null, callNotice: "Bo can't talk right now." });
+    const connected = matchReducer(calling, {
+      type: "event",
+      name: "matched",
+      data: { session: session("s9"), livekit },
+      now: 0,
+    });
+    expect(connected).toMatchObject({ outgoingCall: null, incomingCall: null, callNotice: null });
+  });
+});
+
 describe("matchReducer", () => {
   it("takes the first state snapshot as the truth", () => {
     const idle = run([{ type: "event", name: "state", data: { status: "idle" }, now: 0 }]);

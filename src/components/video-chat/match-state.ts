@@ -177,7 +177,9 @@ function applyEvent(state: MatchState, action: ServerEventAction): MatchState {
     case "state": {
       const snapshot = action.data;
       const cooldownUntil = snapshot.cooldownUntil ? Date.parse(snapshot.cooldownUntil) : null;
-      const next = { ...state, cooldownUntil };
+      // a snapshot's invites are the calls ringing now (a heartbeat's status carries none: keep ours)
+      const ringing = "invites" in snapshot && snapshot.invites ? { incomingCall: snapshot.invites[0] ?? null } : {};
+      const next = { ...state, cooldownUntil, ...ringing };
       if (snapshot.status === "in_session") return enterCall(next, snapshot.session, snapshot.livekit ?? null);
       if (snapshot.status === "waiting") {
         const { position, waiting, estimatedWaitMs } = snapshot;

@@ -33,6 +33,8 @@ interface StoredInvite {
 }
 
 const inviteKey = (id: string) => `fi:${id}`;
+/** The calls ringing for a user (invite id → 1): the `state` snapshot shows them after a (re)load. */
+const incomingKey = (userId: string) => `fi:to:${userId}`;
 const pairKey = (a: string, b: string) => (a < b ? `fi:pair:${a}:${b}` : `fi:pair:${b}:${a}`);
 const ringMs = (deps: AppServices) => deps.friendCallRingMs ?? FRIEND_CALL_RING_MS;
 
@@ -102,6 +104,7 @@ export async function callFriend(deps: AppServices, callerId: string, friendship
     if (pending?.from === friendId) return acceptInvite(deps, callerId, pending.id);
     throw conflict("invite_pending", "You are already calling this friend.", pending ? { inviteId: pending.id } : {});
   }
+  await deps.kv.hset(incomingKey(friendId), invite.id, "1", keyTtl);
   await deps.bus.publish(friendId, "invite", viewOf(invite), `invite:${invite.id}`);
   // Rings out on this instance; if it stops first, the keys expire, an answer after expiresAt is
   // refused, and both pages stop ringing at expiresAt on their own.
@@ -113,10 +116,27 @@ export async function callFriend(deps: AppServices, callerId: string, friendship
 
 /** Ends the invite once (whoever removes the pair's claim) and tells both sides; false if it was already over. */
 async function endInvite(deps: AppServices, invite: StoredInvite, reason: InviteEndReason): Promise<boolean> {
-  if (!(await deps.kv.deleteIfEquals(pairKey(invite.from, invite.to), invite.id))) return false;
-  await deps.kv.del(inviteKey(invite.id));
+  if (!(await claimEnd(deps, invite))) return false;
   await tellEnded(deps, invite, reason);
   return true;
+}
+
+/** Removes the pair's claim (true for the one caller that did) and the invite's keys. */
+async function claimEnd(deps: AppServices, invite: StoredInvite): Promise<boolean> {
+  if (!(await deps.kv.deleteIfEquals(pairKey(invite.from, invite.to), invite.id))) return false;
+  await Promise.all([deps.kv.del(inviteKey(invite.id)), deps.kv.hdel(incomingKey(invite.to), invite.id)]);
+  return true;
+}
+
+/** The calls ringing for this user now, oldest first (the `state` snapshot's `invites`). */
+export async function pendingInvitesFor(deps: AppServices, userId: string): Promise<InviteView[]> {
+  const ids = Object.keys(await deps.kv.hgetall(incomingKey(userId)));
+  const invites = await Promise.all(ids.map((id) => readInvite(deps, id)));
+  const now = deps.now();
+  return invites
+    .filter((i): i is StoredInvite => i !== null && i.to === userId && i.expiresAt > now)
+    .sort((x, y) => x.expiresAt - y.expiresAt)
+    .map(viewOf);
 }
 
 async function tellEnded(deps: AppServices, invite: StoredInvite, reason: InviteEndReason): Promise<void> {
@@ -151,8 +171,7 @@ export async function acceptInvite(
     await endInvite(deps, invite, "ended");
     throw inviteOver();
   }
-  if (!(await deps.kv.deleteIfEquals(pairKey(invite.from, invite.to), invite.id))) throw inviteOver();
-  await deps.kv.del(inviteKey(invite.id));
+  if (!(await claimEnd(deps, invite))) throw inviteOver();
   const outcome = await deps.store.startPair(
     { userId: invite.from, profile: caller.profile, standing: caller.standing },
     { userId, profile: me.profile, standing: me.standing },

@@ -10,6 +10,7 @@ import { queueStats } from "./queue-stats";
 import { limit } from "./rate";
 import { livekitJoin, queueView, sessionView, statusView } from "./views";
 import { noteCooldown } from "../trust/ledger";
+import { pendingInvitesFor } from "../friends/invites";
 
 /** The matching routes of instructions/api.md, one function each; the user id always comes from the session. */
 
@@ -90,8 +91,12 @@ export async function currentSession(deps: AppServices, userId: string) {
 
 /** The `state` event: the status snapshot plus session and join token when in one. */
 export async function stateSnapshot(deps: AppServices, userId: string) {
-  const [state, stats] = await Promise.all([deps.store.getState(userId, deps.now()), queueStats(deps.store)]);
-  const view = statusView(userId, state, stats.avgWaitMs, deps.revealMode);
+  const [state, stats, invites] = await Promise.all([
+    deps.store.getState(userId, deps.now()),
+    queueStats(deps.store),
+    pendingInvitesFor(deps, userId),
+  ]);
+  const view = { ...statusView(userId, state, stats.avgWaitMs, deps.revealMode), invites };
   if (state.status !== "in_session") return view;
   return { ...view, livekit: await livekitJoin(deps, state.session, userId) };
 }

@@ -9,6 +9,7 @@ import * as enqueueRoute from "@/app/api/matching/enqueue/route";
 import * as reportsRoute from "@/app/api/reports/route";
 import { befriendIfMutual, findFriendship } from "@/server/db/friends";
 import { insertReflection } from "@/server/db/reflections";
+import { stateSnapshot } from "@/server/sessions/lifecycle";
 import { matchSessions } from "@/server/db/schema";
 import { postAs } from "@test/support/calls";
 import { apiRequest, createHarness, type Harness, type TestUser } from "@test/support/harness";
@@ -114,12 +115,17 @@ describe("calling a friend", () => {
     const { a, b, friendshipId } = await friends();
     const stranger = await h.newUser("Eve");
     const inviteId = (await call(a, friendshipId)).body.invite.id as string;
+    // a page that (re)connects while it rings gets the call in its `state` snapshot, the caller's does not
+    expect((await stateSnapshot(h.deps, b.id)).invites).toEqual([expect.objectContaining({ id: inviteId, friendshipId })]);
+    expect((await stateSnapshot(h.deps, a.id)).invites).toEqual([]);
+    expect((await stateSnapshot(h.deps, stranger.id)).invites).toEqual([]);
     expect((await accept(a, inviteId)).status).toBe(404); // the caller cannot accept their own call
     expect((await accept(stranger, inviteId)).status).toBe(404);
     expect((await decline(stranger, inviteId)).status).toBe(404);
     expect(await decline(b, inviteId)).toEqual({ status: 200, body: { ended: true } });
     expect(await eventsOf(a, "invite_ended")).toEqual([{ inviteId, reason: "declined" }]);
     expect((await decline(b, inviteId)).status).toBe(409);
+    expect((await stateSnapshot(h.deps, b.id)).invites).toEqual([]);
     // a stranger cannot call someone else's friend
     expect((await call(stranger, friendshipId)).status).toBe(404);
   });
