@@ -1,9 +1,10 @@
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { encode } from "next-auth/jwt";
 import { DatabaseError } from "pg";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { emptyInputSchema } from "@/lib/schemas";
 import { getEnv } from "../env";
+import { getServices } from "../services";
 import { AppError, errors } from "./errors";
 import { route } from "./route";
 
@@ -16,6 +17,9 @@ async function sessionCookie(sub: string) {
 
 describe("route()", () => {
   const whoami = route({ auth: "user" }, async ({ user }) => ({ id: user.id }));
+  // A signed-in request is checked against bans through the app's services: boot the embedded
+  // ones (PGlite and its migrations, seconds on a busy machine) before, not inside, a test.
+  beforeAll(async () => void (await getServices()), 60_000);
 
   it("answers 401 JSON with the error shape and a request id without a session", async () => {
     const res = await whoami(new Request(url));
