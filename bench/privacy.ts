@@ -10,6 +10,7 @@
  *   3. + the guard classifying one 224×224 frame every 2 s   (load time, inference time, guard CPU)
  * Last line: `RESULT {json}`; the same JSON in bench/results/privacy-*.json.
  */
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { CHROMIUM } from "../e2e/env";
@@ -17,6 +18,8 @@ import { ROOT } from "./lib/build";
 import { conditions, log, treeCpuSeconds, writeResult } from "./lib/report";
 
 const PHASE_SECONDS = Number(process.env.BENCH_PRIVACY_SECONDS ?? 20);
+
+const origin = "http://127.0.0.1:9";
 
 async function bundle(entry: string, globalName?: string): Promise<string> {
   const out = await build({
@@ -28,7 +31,8 @@ async function bundle(entry: string, globalName?: string): Promise<string> {
     platform: "browser",
     target: "es2022",
     minify: true,
-    define: { "process.env.NODE_ENV": '"production"' },
+    // the worker's `new URL("@tensorflow/…wasm", import.meta.url)`: served below from node_modules
+    define: { "process.env.NODE_ENV": '"production"', "import.meta.url": JSON.stringify(`${origin}/worker.js`) },
   });
   return out.outputFiles[0]!.text;
 }
@@ -43,11 +47,13 @@ async function main() {
   try {
     const context = await browser.newContext({ permissions: ["camera"] });
     const page = await context.newPage();
-    const origin = "http://127.0.0.1:9";
     await page.route(`${origin}/**`, (route) => {
       const url = route.request().url();
       if (url.endsWith("/blur.js")) return route.fulfill({ body: blurJs, contentType: "text/javascript" });
       if (url.endsWith("/worker.js")) return route.fulfill({ body: workerJs, contentType: "text/javascript" });
+      const wasm = /\/(@tensorflow\/tfjs-backend-wasm\/dist\/[\w-]+\.wasm)$/.exec(url);
+      if (wasm)
+        return route.fulfill({ body: readFileSync(`${ROOT}/node_modules/${wasm[1]}`), contentType: "application/wasm" });
       return route.fulfill({
         body: "<!doctype html><video id=cam autoplay muted></video><video id=out autoplay muted></video>",
         contentType: "text/html",

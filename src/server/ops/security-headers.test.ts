@@ -40,8 +40,9 @@ describe("securityHeaders", () => {
   it("builds the CSP for production", () => {
     const d = cspDirectives(prod);
     expect(d["default-src"]).toEqual(["'self'"]);
-    // Only scripts with this response's nonce, and what they load: no inline script an attacker injects.
-    expect(d["script-src"]).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"]);
+    // Only scripts with this response's nonce, and what they load: no inline script an attacker
+    // injects, no eval; WebAssembly may compile (the nudity guard's kernels).
+    expect(d["script-src"]).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", "'wasm-unsafe-eval'"]);
     expect(d["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);
     expect(d["img-src"]).toEqual(["'self'", "data:", "blob:"]);
     expect(d["media-src"]).toEqual(["'self'", "blob:"]);

@@ -12,6 +12,8 @@
  *   run. Next reads the nonce from the CSP on the request (the proxy sets it there too) and puts
  *   it on its own inline scripts; that happens only while rendering, so every page is rendered
  *   per request (the root layout awaits `connection()`). 'unsafe-eval' only for the dev server.
+ *   'wasm-unsafe-eval' lets the page and its workers (which inherit this policy) compile
+ *   WebAssembly — the nudity guard's TensorFlow.js kernels — without allowing JavaScript eval.
  * - style-src keeps 'unsafe-inline': Next injects style tags and React writes style attributes.
  * - form-action is deliberately absent: Chrome applies it to the redirect after a form post, and
  *   next-auth's OAuth sign-in is a form post that redirects to the provider.
@@ -57,7 +59,13 @@ export function contentSecurityPolicy({ livekitUrl, production, nonce, extraConn
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce)) throw new Error("a CSP nonce must be base64 of at least 96 bits");
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(production ? [] : ["'unsafe-eval'"])],
+    "script-src": [
+      "'self'",
+      `'nonce-${nonce}'`,
+      "'strict-dynamic'",
+      "'wasm-unsafe-eval'",
+      ...(production ? [] : ["'unsafe-eval'"]),
+    ],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "media-src": ["'self'", "blob:"],
