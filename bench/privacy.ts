@@ -52,8 +52,7 @@ async function main() {
       if (url.endsWith("/blur.js")) return route.fulfill({ body: blurJs, contentType: "text/javascript" });
       if (url.endsWith("/worker.js")) return route.fulfill({ body: workerJs, contentType: "text/javascript" });
       const wasm = /\/(@tensorflow\/tfjs-backend-wasm\/dist\/[\w-]+\.wasm)$/.exec(url);
-      if (wasm)
-        return route.fulfill({ body: readFileSync(`${ROOT}/node_modules/${wasm[1]}`), contentType: "application/wasm" });
+      if (wasm) return route.fulfill({ body: readFileSync(`${ROOT}/node_modules/${wasm[1]}`), contentType: "application/wasm" });
       return route.fulfill({
         body: "<!doctype html><video id=cam autoplay muted></video><video id=out autoplay muted></video>",
         contentType: "text/html",

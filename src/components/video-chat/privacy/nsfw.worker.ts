@@ -27,8 +27,7 @@ export type GuardResponse =
 // Threads need cross-origin isolation, which the app does not turn on, so SIMD is the fast path.
 setWasmPaths({
   "tfjs-backend-wasm.wasm": new URL("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm", import.meta.url).href,
-  "tfjs-backend-wasm-simd.wasm": new URL("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm", import.meta.url)
-    .href,
+  "tfjs-backend-wasm-simd.wasm": new URL("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm", import.meta.url).href,
   "tfjs-backend-wasm-threaded-simd.wasm": new URL(
     "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
     import.meta.url,
