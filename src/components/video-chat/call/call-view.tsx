@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { RoomAudioRenderer, RoomContext } from "@livekit/components-react";
 import type { LivekitJoin, ReportReason, RevealMode, SessionView } from "@/lib/schemas";
 import { ChatIcon } from "../../ui/icons";
@@ -18,7 +18,7 @@ import { RevealControl } from "../privacy/reveal-control";
 import { GuardNotice } from "../privacy/guard-notice";
 import { reportDetails } from "../privacy/nudity-rule";
 import { useNudityGuard } from "../privacy/use-nudity-guard";
-import { useSourceVideo } from "../privacy/use-source-video";
+import { grabVideo, MODEL_INPUT } from "../privacy/nsfw-guard";
 import type { useCameraBlur } from "../privacy/use-camera-blur";
 
 type CameraBlur = ReturnType<typeof useCameraBlur>;
@@ -73,11 +73,14 @@ export function CallView({
   const [reporting, setReporting] = useState(false);
 
   // The on-device nudity guard: the partner's video always; one's own raw camera before Reveal.
+  // Both start once the partner's first frame is shown (the call's setup is over by then).
   const [partnerVideo, setPartnerVideo] = useState<HTMLVideoElement | null>(null);
-  const partnerFlag = useNudityGuard("partner", ended ? null : partnerVideo, session.id);
-  const checkSelf = revealMode === "consent" && !session.revealed.me && !ended;
-  const selfVideo = useSourceVideo(checkSelf ? (cameraBlur.processor?.source ?? null) : null);
-  const selfFlag = useNudityGuard("self", checkSelf ? selfVideo : null, session.id);
+  const live = !ended && partnerVideo !== null;
+  const grabPartner = useMemo(() => (live ? () => grabVideo(partnerVideo) : null), [live, partnerVideo]);
+  const partnerFlag = useNudityGuard("partner", grabPartner, session.id);
+  const selfProcessor = live && revealMode === "consent" && !session.revealed.me ? cameraBlur.processor : null;
+  const grabSelf = useMemo(() => (selfProcessor ? () => selfProcessor.sampleSource(MODEL_INPUT) : null), [selfProcessor]);
+  const selfFlag = useNudityGuard("self", grabSelf, session.id);
   const [guardBusy, setGuardBusy] = useState(false);
   const reportNudity = async () => {
     if (!partnerFlag) return;

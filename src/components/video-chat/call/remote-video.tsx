@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback } from "react";
+import { useCallback, useRef } from "react";
 import { isTrackReference, useTracks, VideoTrack, type TrackReference } from "@livekit/components-react";
 import { Track } from "livekit-client";
 import { CALL_MARKS, markCall } from "../call-timing";
@@ -27,7 +27,7 @@ export function RemoteVideo({
   waiting: React.ReactNode;
   /** Shown while the partner has switched their camera off. */
   cameraOff: React.ReactNode;
-  /** The partner's <video> element, for the nudity guard to sample. */
+  /** The partner's <video> element once it shows a frame (null when it goes), for the nudity guard to sample. */
   onVideo?: (video: HTMLVideoElement | null) => void;
   /** The nudity guard tripped: the picture is blurred here, at once. */
   guarded?: boolean;
@@ -36,12 +36,22 @@ export function RemoteVideo({
   const microphone = remoteTrack(
     useTracks([{ source: Track.Source.Microphone, withPlaceholder: false }], { onlySubscribed: true }),
   );
+  // The element is handed to the guard once its first frame is shown, not when it mounts.
+  // LiveKit's <VideoTrack> re-attaches its ref on every render (null, then the element, in the
+  // same commit), so an element whose frame was already seen is handed over again at once.
+  const seen = useRef(new WeakMap<HTMLVideoElement, "waiting" | "shown">());
   const markFirstFrame = useCallback(
     (video: HTMLVideoElement | null) => {
-      if (video && typeof video.requestVideoFrameCallback === "function") {
-        video.requestVideoFrameCallback(() => markCall(CALL_MARKS.firstFrame, sessionId));
-      }
-      onVideo?.(video);
+      if (!video || typeof video.requestVideoFrameCallback !== "function") return onVideo?.(video);
+      const state = seen.current.get(video);
+      if (state === "shown") return onVideo?.(video);
+      if (state === "waiting") return;
+      seen.current.set(video, "waiting");
+      video.requestVideoFrameCallback(() => {
+        seen.current.set(video, "shown");
+        markCall(CALL_MARKS.firstFrame, sessionId);
+        if (video.isConnected) onVideo?.(video);
+      });
     },
     [sessionId, onVideo],
   );

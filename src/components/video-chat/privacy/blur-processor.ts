@@ -1,6 +1,7 @@
 "use client";
 
 import type { Track, TrackProcessor, VideoProcessorOptions } from "livekit-client";
+import { isYuvFormat, yuvToRgba, type YuvPicture } from "./yuv-sample";
 
 /**
  * The consent blur (instructions/video-privacy.md): a livekit-client track processor that turns
@@ -10,11 +11,14 @@ import type { Track, TrackProcessor, VideoProcessorOptions } from "livekit-clien
  * processor is set), and `stopProcessor()` swaps the sender back to the camera with
  * `RTCRtpSender.replaceTrack`: no renegotiation, the call goes on.
  *
- * Cheap on purpose: every frame is drawn once, downscaled to `OUTPUT_WIDTH` with a canvas
- * `blur()` filter (no model, no WebGL). Where the browser has insertable streams
+ * Cheap on purpose (no model, no WebGL). Where the browser has insertable streams
  * (`MediaStreamTrackProcessor`/`MediaStreamTrackGenerator`, Chromium) the loop is driven by the
- * camera's own frames, which keeps running in a background tab; elsewhere a canvas'
- * `captureStream()` fed on each decoded frame of the processor's video element.
+ * camera's own frames, which keeps running in a background tab: each frame's YUV planes are
+ * copied out and averaged into a `GRID_WIDTH`-cell picture (yuv-sample.ts), which is drawn
+ * upscaled to `OUTPUT_WIDTH` through a canvas `blur()` filter — detail below the cell size is
+ * gone before anything is drawn. Frames in other formats, and browsers without insertable
+ * streams (a canvas' `captureStream()` fed on each decoded frame of the processor's video
+ * element), draw the camera downscaled through the same filter.
  */
 
 export const BLUR_PROCESSOR_NAME = "moodmatch-consent-blur";
@@ -22,6 +26,10 @@ export const BLUR_PROCESSOR_NAME = "moodmatch-consent-blur";
 export const OUTPUT_WIDTH = 320;
 /** Blur radius as a share of the output width (≈ 13 px at 320: features are gone, the shape of a person stays). */
 export const BLUR_RADIUS_SHARE = 1 / 24;
+/** Cells across the averaged picture the YUV path blurs: one cell per blur radius. */
+export const GRID_WIDTH = 24;
+/** Samples per cell side when averaging the camera into the grid (a 4 × 4 box per cell). */
+const GRID_TAPS = 4;
 
 /** Frame-time figures of a running blur (instructions/performance.md "Consent blur and guard"). */
 export interface BlurStats {
@@ -53,7 +61,7 @@ const insertable = () => {
 };
 
 /** Draws one source picture blurred into the context (sized to the output); the margin hides the blur's transparent edge. */
-function drawBlurred(
+export function drawBlurred(
   ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
   source: CanvasImageSource,
   w: number,
@@ -78,14 +86,43 @@ function note(started: number) {
 }
 
 export interface BlurProcessor extends TrackProcessor<Track.Kind.Video, VideoProcessorOptions> {
-  /** The camera the processor reads (the guard checks one's own outgoing frames before Reveal). */
-  readonly source: MediaStreamTrack | null;
+  /**
+   * The raw camera's next frame as a size × size picture, or null when none comes within a
+   * second: the guard checks one's own outgoing frames with it before Reveal.
+   */
+  sampleSource(size: number): Promise<ImageData | null>;
+}
+
+/** The frame's visible rectangle copied out of the frame, when its format is one yuv-sample.ts reads. */
+async function copyYuv(frame: VideoFrame, reuse: Uint8Array | null): Promise<YuvPicture | null> {
+  const format = frame.format;
+  if (!isYuvFormat(format)) return null;
+  const size = frame.allocationSize();
+  const data = reuse && reuse.byteLength === size ? reuse : new Uint8Array(size);
+  const layout = await frame.copyTo(data);
+  return {
+    format,
+    width: frame.visibleRect?.width ?? frame.displayWidth,
+    height: frame.visibleRect?.height ?? frame.displayHeight,
+    data,
+    layout,
+  };
+}
+
+/** A size × size picture of a drawable source (the canvas way). */
+function drawnSample(source: CanvasImageSource, size: number): ImageData | null {
+  const ctx = new OffscreenCanvas(size, size).getContext("2d", { willReadFrequently: true });
+  if (!ctx) return null;
+  ctx.drawImage(source, 0, 0, size, size);
+  return ctx.getImageData(0, 0, size, size);
 }
 
 export function createBlurProcessor(): BlurProcessor {
   const streams = insertable();
-  let source: MediaStreamTrack | null = null;
+  let element: HTMLVideoElement | null = null;
   let stop: (() => void) | null = null;
+  // Guard samples asked for, served from the next camera frame (insertable streams).
+  let wanted: { size: number; resolve: (image: ImageData | null) => void }[] = [];
 
   // One output track for the processor's whole life: a camera restart (unmute, device switch)
   // only changes what feeds it, so the sender keeps the same track.
@@ -100,6 +137,8 @@ export function createBlurProcessor(): BlurProcessor {
     let running = true;
     let offscreen: OffscreenCanvas | null = null;
     let ctx: OffscreenCanvasRenderingContext2D | null = null;
+    let grid: { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D; image: ImageData } | null = null;
+    let planes: Uint8Array | null = null;
     void (async () => {
       while (running) {
         const { value: frame, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
@@ -111,7 +150,34 @@ export function createBlurProcessor(): BlurProcessor {
             offscreen = new OffscreenCanvas(w, h);
             ctx = offscreen.getContext("2d", { alpha: false });
           }
-          drawBlurred(ctx!, frame, w, h);
+          const yuv = await copyYuv(frame, planes);
+          if (yuv) {
+            planes = yuv.data;
+            const gw = GRID_WIDTH;
+            const gh = Math.max(1, Math.round((gw * h) / w));
+            if (!grid || grid.canvas.width !== gw || grid.canvas.height !== gh) {
+              const gridCanvas: OffscreenCanvas = new OffscreenCanvas(gw, gh);
+              grid = { canvas: gridCanvas, ctx: gridCanvas.getContext("2d", { alpha: false })!, image: new ImageData(gw, gh) };
+            }
+            yuvToRgba(yuv, gw, gh, grid.image.data, GRID_TAPS);
+            grid.ctx.putImageData(grid.image, 0, 0);
+            ctx!.imageSmoothingEnabled = true;
+            drawBlurred(ctx!, grid.canvas, w, h);
+          } else {
+            drawBlurred(ctx!, frame, w, h);
+          }
+          if (wanted.length) {
+            const asked = wanted;
+            wanted = [];
+            for (const { size, resolve } of asked) {
+              if (!yuv) resolve(drawnSample(frame, size));
+              else {
+                const image = new ImageData(size, size);
+                yuvToRgba(yuv, size, size, image.data);
+                resolve(image);
+              }
+            }
+          }
           const out = new VideoFrame(offscreen, { timestamp: frame.timestamp });
           frame.close();
           note(started);
@@ -163,7 +229,7 @@ export function createBlurProcessor(): BlurProcessor {
 
   async function start(opts: VideoProcessorOptions) {
     stop?.();
-    source = opts.track;
+    element = (opts.element as HTMLVideoElement | undefined) ?? null;
     if (streams) {
       blurStats.path = "insertable-streams";
       if (!generator) {
@@ -192,15 +258,27 @@ export function createBlurProcessor(): BlurProcessor {
     get processedTrack() {
       return generator ?? canvasTrack ?? undefined;
     },
-    get source() {
-      return source;
+    sampleSource(size: number) {
+      if (!stop) return Promise.resolve(null);
+      if (!streams) return Promise.resolve(element && element.videoWidth > 0 ? drawnSample(element, size) : null);
+      return new Promise<ImageData | null>((resolve) => {
+        const entry = { size, resolve };
+        wanted.push(entry);
+        setTimeout(() => {
+          if (!wanted.includes(entry)) return;
+          wanted = wanted.filter((e) => e !== entry);
+          resolve(null);
+        }, 1_000);
+      });
     },
     init: start,
     restart: start,
     destroy: async () => {
       stop?.();
       stop = null;
-      source = null;
+      element = null;
+      for (const { resolve } of wanted) resolve(null);
+      wanted = [];
       await writer?.close().catch(() => {});
       generator?.stop();
       canvasTrack?.stop();

@@ -7,8 +7,8 @@ import type { GuardResponse } from "./nsfw.worker";
  * The page's side of the nudity classifier (instructions/video-privacy.md "The nudity guard").
  * The worker (TensorFlow.js + the bundled model, several MB) is created on the first sample
  * only, so pages that never reach a call never load it, and the first call's connect never
- * competes with it. A frame is read from a `<video>` into a 224×224 canvas (the model's input)
- * and handed over as ImageData; only the five probabilities come back. Nothing is sent over the
+ * competes with it. A frame is read into a 224×224 picture (the model's input) — the partner's
+ * from their `<video>`, one's own from the blur processor's raw camera — and handed over as ImageData; only the five probabilities come back. Nothing is sent over the
  * network.
  */
 
@@ -65,20 +65,26 @@ function getWorker(): Worker {
   return worker;
 }
 
+/** The model's input size: frames are handed over as MODEL_INPUT × MODEL_INPUT pictures. */
+export const MODEL_INPUT = 224;
+
+/** Where a sample comes from: the current frame as the model's input, or null when there is no picture yet. */
+export type FrameGrab = () => ImageData | null | Promise<ImageData | null>;
+
 let canvas: HTMLCanvasElement | null = null;
 
-/** One frame of a playing video as the model's input, or null when there is no picture yet. */
-function grab(video: HTMLVideoElement): ImageData | null {
+/** A playing video's current frame (the partner's `<video>`). */
+export function grabVideo(video: HTMLVideoElement): ImageData | null {
   if (video.readyState < 2 || video.videoWidth === 0) return null;
-  canvas ??= Object.assign(document.createElement("canvas"), { width: 224, height: 224 });
+  canvas ??= Object.assign(document.createElement("canvas"), { width: MODEL_INPUT, height: MODEL_INPUT });
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   if (!ctx) return null;
-  ctx.drawImage(video, 0, 0, 224, 224);
-  return ctx.getImageData(0, 0, 224, 224);
+  ctx.drawImage(video, 0, 0, MODEL_INPUT, MODEL_INPUT);
+  return ctx.getImageData(0, 0, MODEL_INPUT, MODEL_INPUT);
 }
 
-/** Classifies the video's current frame; null when there was no frame or the model failed. */
-export async function classifyVideo(target: GuardTarget, video: HTMLVideoElement): Promise<NsfwScores | null> {
+/** Classifies the source's current frame; null when there was no frame or the model failed. */
+export async function classifyFrame(target: GuardTarget, grab: FrameGrab): Promise<NsfwScores | null> {
   const override = testWindow()?.__mmGuardScores;
   if (override) {
     const scores = await override(target);
@@ -87,7 +93,7 @@ export async function classifyVideo(target: GuardTarget, video: HTMLVideoElement
     return scores;
   }
   const started = performance.now();
-  const image = grab(video);
+  const image = await grab();
   guardStats.grabMs += performance.now() - started;
   if (!image) return null;
   const id = ++nextId;

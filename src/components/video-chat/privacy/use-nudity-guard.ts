@@ -1,18 +1,19 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { classifyVideo, guardStats, type GuardTarget } from "./nsfw-guard";
+import { classifyFrame, guardStats, type FrameGrab, type GuardTarget } from "./nsfw-guard";
 import { createGuardState, DEFAULT_GUARD_RULE, type GuardRule, type NsfwScores } from "./nudity-rule";
 
 /**
- * Samples a video every `rule.intervalMs` (in an idle moment; spread out on slow devices) while `video` is set, and trips
- * once the rule says so (nudity-rule.ts). The first sample waits one interval, so a call's
- * first seconds — connecting, the first frame — never share the CPU with the model's load.
+ * Samples a source every `rule.intervalMs` (in an idle moment; spread out on slow devices) while
+ * `grab` is set, and trips once the rule says so (nudity-rule.ts). The call view sets both
+ * sources once the partner's first frame has been shown, and the first sample waits one
+ * interval more, so a call's setup never shares the CPU with the model.
  * Returns the samples that tripped it, or null; a new `resetKey` (a new call) starts over.
  */
 export function useNudityGuard(
   target: GuardTarget,
-  video: HTMLVideoElement | null,
+  grab: FrameGrab | null,
   resetKey: string,
   rule: GuardRule = DEFAULT_GUARD_RULE,
 ): NsfwScores[] | null {
@@ -24,14 +25,14 @@ export function useNudityGuard(
   }, [resetKey, rule]);
 
   useEffect(() => {
-    if (!video) return;
+    if (!grab) return;
     let cancelled = false;
     let busy = false;
     const sample = async () => {
       if (cancelled || busy || document.visibilityState !== "visible") return;
       busy = true;
       try {
-        const scores = await classifyVideo(target, video);
+        const scores = await classifyFrame(target, grab);
         if (cancelled || !scores) return;
         if (state.current.add(scores) && state.current.tripped) {
           const found = state.current.tripped.scores;
@@ -62,7 +63,7 @@ export function useNudityGuard(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [target, video, resetKey, rule]);
+  }, [target, grab, resetKey, rule]);
 
   return tripped && tripped.key === resetKey ? tripped.scores : null;
 }
