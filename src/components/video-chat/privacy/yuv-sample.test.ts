@@ -14,35 +14,20 @@ function picture(
   const ch = height / 2;
   const data = new Uint8Array(ySize + 2 * cw * ch);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = luma(x, y);
+  const y = { offset: 0, stride: width };
   if (format === "I420") {
     data.fill(chroma[0], ySize, ySize + cw * ch);
     data.fill(chroma[1], ySize + cw * ch);
-    return {
-      format,
-      width,
-      height,
-      data,
-      layout: [
-        { offset: 0, stride: width },
-        { offset: ySize, stride: cw },
-        { offset: ySize + cw * ch, stride: cw },
-      ],
-    };
-  }
-  for (let i = ySize; i < data.length; i += 2) {
-    data[i] = chroma[0];
-    data[i + 1] = chroma[1];
-  }
-  return {
-    format,
-    width,
-    height,
-    data,
-    layout: [
-      { offset: 0, stride: width },
-      { offset: ySize, stride: width },
-    ],
-  };
+  } else
+    for (let i = ySize; i < data.length; i += 2) {
+      data[i] = chroma[0];
+      data[i + 1] = chroma[1];
+    }
+  const layout =
+    format === "I420"
+      ? [y, { offset: ySize, stride: cw }, { offset: ySize + cw * ch, stride: cw }]
+      : [y, { offset: ySize, stride: width }];
+  return { format, width, height, data, layout };
 }
 
 describe("yuvToRgba", () => {
