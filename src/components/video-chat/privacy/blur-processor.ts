@@ -1,6 +1,7 @@
 "use client";
 
 import type { Track, TrackProcessor, VideoProcessorOptions } from "livekit-client";
+import { drawnPicture } from "./drawn-picture";
 import { isYuvFormat, yuvToRgba, type YuvPicture } from "./yuv-sample";
 
 /**
@@ -27,7 +28,7 @@ export const OUTPUT_WIDTH = 320;
 /** Blur radius as a share of the output width (≈ 13 px at 320: features are gone, the shape of a person stays). */
 export const BLUR_RADIUS_SHARE = 1 / 24;
 /** Cells across the averaged picture the YUV path blurs: one cell per blur radius. */
-export const GRID_WIDTH = 24;
+const GRID_WIDTH = 24;
 /** Samples per cell side when averaging the camera into the grid (a 4 × 4 box per cell). */
 const GRID_TAPS = 4;
 
@@ -61,7 +62,7 @@ const insertable = () => {
 };
 
 /** Draws one source picture blurred into the context (sized to the output); the margin hides the blur's transparent edge. */
-export function drawBlurred(
+function drawBlurred(
   ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
   source: CanvasImageSource,
   w: number,
@@ -107,14 +108,6 @@ async function copyYuv(frame: VideoFrame, reuse: Uint8Array | null): Promise<Yuv
     data,
     layout,
   };
-}
-
-/** A size × size picture of a drawable source (the canvas way). */
-function drawnSample(source: CanvasImageSource, size: number): ImageData | null {
-  const ctx = new OffscreenCanvas(size, size).getContext("2d", { willReadFrequently: true });
-  if (!ctx) return null;
-  ctx.drawImage(source, 0, 0, size, size);
-  return ctx.getImageData(0, 0, size, size);
 }
 
 export function createBlurProcessor(): BlurProcessor {
@@ -170,7 +163,7 @@ export function createBlurProcessor(): BlurProcessor {
             const asked = wanted;
             wanted = [];
             for (const { size, resolve } of asked) {
-              if (!yuv) resolve(drawnSample(frame, size));
+              if (!yuv) resolve(drawnPicture(frame, size));
               else {
                 const image = new ImageData(size, size);
                 yuvToRgba(yuv, size, size, image.data);
@@ -260,7 +253,7 @@ export function createBlurProcessor(): BlurProcessor {
     },
     sampleSource(size: number) {
       if (!stop) return Promise.resolve(null);
-      if (!streams) return Promise.resolve(element && element.videoWidth > 0 ? drawnSample(element, size) : null);
+      if (!streams) return Promise.resolve(element && element.videoWidth > 0 ? drawnPicture(element, size) : null);
       return new Promise<ImageData | null>((resolve) => {
         const entry = { size, resolve };
         wanted.push(entry);

@@ -1,5 +1,6 @@
 "use client";
 
+import { drawnPicture } from "./drawn-picture";
 import { NSFW_CLASSES, type NsfwScores } from "./nudity-rule";
 import type { GuardResponse } from "./nsfw.worker";
 
@@ -8,8 +9,8 @@ import type { GuardResponse } from "./nsfw.worker";
  * The worker (TensorFlow.js + the bundled model, several MB) is created on the first sample
  * only, so pages that never reach a call never load it, and the first call's connect never
  * competes with it. A frame is read into a 224×224 picture (the model's input) — the partner's
- * from their `<video>`, one's own from the blur processor's raw camera — and handed over as ImageData; only the five probabilities come back. Nothing is sent over the
- * network.
+ * from their `<video>`, one's own from the blur processor's raw camera — and handed over as
+ * ImageData; only the five probabilities come back. Nothing is sent over the network.
  */
 
 export type GuardTarget = "partner" | "self";
@@ -71,16 +72,10 @@ export const MODEL_INPUT = 224;
 /** Where a sample comes from: the current frame as the model's input, or null when there is no picture yet. */
 export type FrameGrab = () => ImageData | null | Promise<ImageData | null>;
 
-let canvas: HTMLCanvasElement | null = null;
-
 /** A playing video's current frame (the partner's `<video>`). */
 export function grabVideo(video: HTMLVideoElement): ImageData | null {
   if (video.readyState < 2 || video.videoWidth === 0) return null;
-  canvas ??= Object.assign(document.createElement("canvas"), { width: MODEL_INPUT, height: MODEL_INPUT });
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  if (!ctx) return null;
-  ctx.drawImage(video, 0, 0, MODEL_INPUT, MODEL_INPUT);
-  return ctx.getImageData(0, 0, MODEL_INPUT, MODEL_INPUT);
+  return drawnPicture(video, MODEL_INPUT);
 }
 
 /** Classifies the source's current frame; null when there was no frame or the model failed. */
