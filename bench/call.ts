@@ -4,7 +4,8 @@
  * What a stranger feels most: the time from pressing Start/Next (or "Find the next person") to
  * the first frame of the new partner's camera on screen. Real everything: a production build
  * (`next start`, embedded defaults), the real LiveKit server (scripts/livekit.sh) and Debian's
- * Chromium with fake cameras, BENCH_CALL_PAIRS pairs of people (one browser context each).
+ * Chromium with fake cameras, BENCH_CALL_PAIRS pairs of people (one browser each, or one context
+ * each in a shared browser: BENCH_CALL_BROWSERS).
  *
  * Each round, one person of every call presses Next and, as soon as their partner sees the
  * "ended" overlay, the partner presses "Find the next person"; everyone is matched again and
@@ -32,6 +33,13 @@ const APP_PORT = Number(process.env.BENCH_CALL_APP_PORT ?? 3190);
 const LIVEKIT_PORT = Number(process.env.BENCH_CALL_LIVEKIT_PORT ?? 17890);
 /** A file for a CPU profile of the first person's page during the second round's hold (DevTools format). */
 const PROFILE = process.env.BENCH_CALL_PROFILE;
+/**
+ * "person" (default): one browser per person, as strangers are, each with its own GPU, audio and
+ * network processes; "shared": one browser, a context per person (those processes shared).
+ */
+const BROWSERS = process.env.BENCH_CALL_BROWSERS ?? "person";
+/** Extra CSS injected into every page: measures what a style costs (e.g. hiding the self-preview). */
+const EXTRA_CSS = process.env.BENCH_CALL_CSS;
 const LIVEKIT = { key: "bench-call-key", secret: "bench-call-secret-0123456789abcdef0123456789" };
 
 /** The page's call-timing marks, as epoch milliseconds so pages' clocks compare. */
@@ -54,6 +62,7 @@ interface Side {
   sessionId: string;
   clickToMatchedMs: number;
   matchedToConnectedMs: number | null;
+  matchedToSignalMs: number | null;
   connectedToPublishedMs: number | null;
   matchedToPartnerSubscribedMs: number | null;
   subscribedToFrameMs: number | null;
@@ -127,6 +136,7 @@ function sideOf(person: string, sessionId: string, marks: Marks): Side {
     sessionId,
     clickToMatchedMs: matched - click,
     matchedToConnectedMs: between(matched, s.roomConnected),
+    matchedToSignalMs: between(matched, s.signalJoined),
     connectedToPublishedMs: between(s.roomConnected, s.cameraPublished),
     matchedToPartnerSubscribedMs: between(matched, s.partnerCameraSubscribed),
     subscribedToFrameMs: between(s.partnerCameraSubscribed, s.firstFrame),
@@ -150,6 +160,7 @@ async function signIn(browser: Browser, url: string, name: string): Promise<Pers
   await page.getByLabel("Nickname (optional)").fill(name);
   await page.getByRole("button", { name: "Continue as guest" }).click();
   await page.waitForURL("**/video-chat");
+  if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
   await page.getByRole("button", { name: /^Start/ }).waitFor();
   return { name, context, page };
 }
@@ -161,7 +172,7 @@ async function main() {
   const appUrl = `http://127.0.0.1:${APP_PORT}`;
   let livekit: LivekitServer | undefined;
   let app: AppProcess | undefined;
-  let browser: Browser | undefined;
+  const browsers: Browser[] = [];
   try {
     livekit = await startLivekitServer({
       port: LIVEKIT_PORT,
@@ -192,10 +203,14 @@ async function main() {
         SIGNIN_LIMIT: "1000",
       },
     });
-    log(`app ${appUrl}, LiveKit ${livekit.wsUrl}; ${PAIRS} pairs, ${CALLS} calls, hold ${HOLD_MS} ms`);
-    browser = await chromium.launch(CHROMIUM);
+    log(`app ${appUrl}, LiveKit ${livekit.wsUrl}; ${PAIRS} pairs, ${CALLS} calls, hold ${HOLD_MS} ms, browsers: ${BROWSERS}`);
+    if (BROWSERS !== "person" && BROWSERS !== "shared")
+      throw new Error(`BENCH_CALL_BROWSERS: "person" or "shared", not "${BROWSERS}"`);
     const people: Person[] = [];
-    for (let i = 0; i < PAIRS * 2; i++) people.push(await signIn(browser, appUrl, `Bench${i + 1}`));
+    for (let i = 0; i < PAIRS * 2; i++) {
+      if (i === 0 || BROWSERS === "person") browsers.push(await chromium.launch(CHROMIUM));
+      people.push(await signIn(browsers.at(-1)!, appUrl, `Bench${i + 1}`));
+    }
 
     // Warm-up round (first page loads, first getUserMedia, JIT): not counted.
     await Promise.all(people.map((p) => p.page.getByRole("button", { name: /^Start/ }).click()));
@@ -252,6 +267,7 @@ async function main() {
     const phases = {
       clickToMatchedMs: summarize(sides.map((s) => s.clickToMatchedMs)),
       matchedToConnectedMs: summarize(present(sides.map((s) => s.matchedToConnectedMs))),
+      matchedToSignalMs: summarize(present(sides.map((s) => s.matchedToSignalMs))),
       connectedToPublishedMs: summarize(present(sides.map((s) => s.connectedToPublishedMs))),
       matchedToPartnerSubscribedMs: summarize(present(sides.map((s) => s.matchedToPartnerSubscribedMs))),
       subscribedToFrameMs: summarize(present(sides.map((s) => s.subscribedToFrameMs))),
@@ -274,14 +290,14 @@ async function main() {
       ...phases,
       cpu,
       seconds: Math.round(seconds),
-      config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS },
+      config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS, browsers: BROWSERS, extraCss: EXTRA_CSS ?? null },
       conditions: { before, after: conditions() },
     };
     const file = writeResult("call-", result);
     log(`written ${file}`);
     console.log(`RESULT ${JSON.stringify(result)}`);
   } finally {
-    await browser?.close().catch(() => {});
+    await Promise.all(browsers.map((b) => b.close().catch(() => {})));
     await app?.stop().catch(() => {});
     await livekit?.stop().catch(() => {});
   }

@@ -11,6 +11,7 @@ export function useCallTimingMarks(room: Room, sessionId: string): void {
     const onState = (state: ConnectionState) => {
       if (state === ConnectionState.Connected) markCall(CALL_MARKS.roomConnected, sessionId);
     };
+    const onSignal = () => markCall(CALL_MARKS.signalJoined, sessionId);
     const onPublished = (publication: LocalTrackPublication) => {
       if (publication.source === Track.Source.Camera) markCall(CALL_MARKS.cameraPublished, sessionId);
     };
@@ -19,11 +20,13 @@ export function useCallTimingMarks(room: Room, sessionId: string): void {
     };
     room
       .on(RoomEvent.ConnectionStateChanged, onState)
+      .on(RoomEvent.SignalConnected, onSignal)
       .on(RoomEvent.LocalTrackPublished, onPublished)
       .on(RoomEvent.TrackSubscribed, onSubscribed);
     return () => {
       room
         .off(RoomEvent.ConnectionStateChanged, onState)
+        .off(RoomEvent.SignalConnected, onSignal)
         .off(RoomEvent.LocalTrackPublished, onPublished)
         .off(RoomEvent.TrackSubscribed, onSubscribed);
     };
