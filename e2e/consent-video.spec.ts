@@ -108,3 +108,48 @@ test("both cameras arrive blurred until both reveal, then sharp in the same call
     `blur: ${JSON.stringify(await cy.page.evaluate(() => (window as unknown as { __mmBlurStats?: unknown }).__mmBlurStats))}`,
   );
 });
+
+/** A browser without insertable streams (Firefox, Safari): the blur falls back to a canvas' captureStream(). */
+function withoutInsertableStreams() {
+  const w = window as unknown as Record<string, unknown>;
+  delete w.MediaStreamTrackProcessor;
+  delete w.MediaStreamTrackGenerator;
+}
+
+test("without insertable streams the canvas blur keeps both cameras blurred until both reveal", async ({ guest }) => {
+  test.setTimeout(120_000);
+  const ana = await guest("Ana", { initScript: withoutInsertableStreams });
+  const ben = await guest("Ben", { initScript: withoutInsertableStreams });
+  await watchOutboundWidth(ana.page);
+  await watchOutboundWidth(ben.page);
+  await matchPair(ana, ben);
+  await expectSeesPartner(ana.page, "Ben");
+  await expectSeesPartner(ben.page, "Ana");
+
+  const blurPath = (page: Guest["page"]) =>
+    page.evaluate(() => (window as unknown as { __mmBlurStats?: { path: string | null; frames: number } }).__mmBlurStats);
+  for (const page of [ana.page, ben.page]) {
+    expect(await page.evaluate(() => typeof (window as unknown as Record<string, unknown>).MediaStreamTrackProcessor)).toBe(
+      "undefined",
+    );
+    await expect.poll(async () => (await blurPath(page))?.path).toBe("canvas");
+    await expect.poll(async () => (await blurPath(page))?.frames ?? 0).toBeGreaterThan(10);
+  }
+  await receivesBlurred(ana.page, "Ben");
+  await receivesBlurred(ben.page, "Ana");
+  expect(await sharpness(selfVideo(ben.page))).toBeLessThan(BLURRED);
+  expect(await maxOutboundWidth(ana.page)).toBeLessThanOrEqual(320);
+  expect(await maxOutboundWidth(ben.page)).toBeLessThanOrEqual(320);
+
+  const identityBefore = await inboundVideoIdentity(ben.page);
+  await ana.page.getByRole("button", { name: "Reveal my camera to Ben" }).click();
+  await expect(ben.page.getByTestId("reveal-state")).toHaveAttribute("data-state", "partner");
+  await ben.page.waitForTimeout(1_500);
+  await receivesBlurred(ben.page, "Ana");
+  await ben.page.getByRole("button", { name: /^Reveal my camera to Ana/ }).click();
+  await expect(ana.page.getByTestId("reveal-state")).toHaveAttribute("data-state", "both");
+  await receivesSharp(ben.page, "Ana");
+  await receivesSharp(ana.page, "Ben");
+  expect(await inboundVideoIdentity(ben.page)).toEqual(identityBefore);
+  console.log(`canvas blur: ${JSON.stringify(await blurPath(ana.page))}`);
+});

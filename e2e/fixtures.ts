@@ -51,8 +51,14 @@ export interface RtcAttempt {
   error: string;
 }
 
+interface GuestOptions {
+  viewport?: { width: number; height: number };
+  /** Runs in every page of the guest before the app's scripts: stands in for another browser's feature set. */
+  initScript?: () => void;
+}
+
 interface Fixtures {
-  guest: (nickname: string, options?: { viewport?: { width: number; height: number } }) => Promise<Guest>;
+  guest: (nickname: string, options?: GuestOptions) => Promise<Guest>;
   apiGuest: (nickname: string) => Promise<ApiGuest>;
   rtcAttempts: () => Promise<RtcAttempt[]>;
 }
@@ -101,6 +107,7 @@ export const test = base.extend<Fixtures>({
         reducedMotion: "reduce",
       });
       await watchPeerConnections(context);
+      if (options?.initScript) await context.addInitScript(options.initScript);
       const page = await context.newPage();
       await signInThroughLanding(page, nickname);
       const session = (await pageApi<{ user?: { id?: string } }>(page, "GET", "/api/auth/session")).body;

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 /** Just enough of WebAudio to see which states the cues put the context in. */
 class FakeAudioContext {
-  static created = 0;
+  static created: FakeAudioContext[] = [];
   state: "running" | "suspended" = "suspended";
   currentTime = 0;
   destination = {};
   stops: number[] = [];
   constructor() {
-    FakeAudioContext.created++;
+    FakeAudioContext.created.push(this);
   }
   resume = vi.fn(async () => void (this.state = "running"));
   suspend = vi.fn(async () => void (this.state = "suspended"));
@@ -35,16 +35,9 @@ describe("call sounds", () => {
   beforeEach(async () => {
     vi.useFakeTimers();
     vi.resetModules();
-    FakeAudioContext.created = 0;
-    let last: FakeAudioContext | undefined;
-    class Tracked extends FakeAudioContext {
-      constructor() {
-        super();
-        last = this;
-      }
-    }
-    vi.stubGlobal("window", { AudioContext: Tracked });
-    ctx = () => last!;
+    FakeAudioContext.created = [];
+    vi.stubGlobal("window", { AudioContext: FakeAudioContext });
+    ctx = () => FakeAudioContext.created.at(-1)!;
     sounds = await import("./sounds");
   });
   afterEach(() => {
@@ -75,7 +68,7 @@ describe("call sounds", () => {
     expect(ctx().state).toBe("running");
     await vi.advanceTimersByTimeAsync(1_000);
     expect(ctx().state).toBe("suspended");
-    expect(FakeAudioContext.created).toBe(1);
+    expect(FakeAudioContext.created).toHaveLength(1);
     expect(ctx().resume).toHaveBeenCalledTimes(2);
   });
 });
