@@ -80,6 +80,9 @@ test("both cameras arrive blurred until both reveal, then sharp in the same call
   expect(await inboundVideoIdentity(ben.page)).toEqual(identityBefore);
   expect(await sharpness(selfVideo(ana.page))).toBeGreaterThan(SHARP);
   await expect(ana.page.getByTestId("self-blurred")).toHaveCount(0);
+  // the sharp self-view is a scaled-down clone of the camera (local-video.tsx), not its 960×540
+  await expect.poll(() => selfVideo(ana.page).evaluate((v: HTMLVideoElement) => v.videoHeight)).toBeLessThanOrEqual(280);
+  expect(await selfVideo(ana.page).evaluate((v: HTMLVideoElement) => v.videoHeight)).toBeGreaterThan(0);
   await screenshot(ana.page, "consent-revealed");
 
   // A refresh keeps the reveal: Ana comes back sharp, and sees Ben sharp.

@@ -110,6 +110,7 @@ export function VideoStage({
         {media.video && media.cameraOn ? (
           <>
             <LocalVideo
+              tile
               track={media.video}
               label={selfBlurred ? `Your camera, blurred: what ${partner.nickname} sees` : "Your camera"}
             />

@@ -21,7 +21,7 @@ export function QueuePanel({
   return (
     <section className="queue panel" aria-labelledby="queue-title">
       <div className="queue__orb" aria-hidden="true">
-        {camera ? <LocalVideo track={camera} label="" className="queue__self" /> : <span className="queue__emoji">👋</span>}
+        {camera ? <LocalVideo tile track={camera} label="" className="queue__self" /> : <span className="queue__emoji">👋</span>}
       </div>
       <h1 id="queue-title" className="queue__title">
         Looking for someone…
