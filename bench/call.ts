@@ -293,7 +293,8 @@ async function main() {
       config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS, browsers: BROWSERS, extraCss: EXTRA_CSS ?? null },
       conditions: { before, after: conditions() },
     };
-    const file = writeResult("call-", result);
+    // per-side figures only in the file (bench:call:ab pools them across runs)
+    const file = writeResult("call-", { ...result, perSide: sides });
     log(`written ${file}`);
     console.log(`RESULT ${JSON.stringify(result)}`);
   } finally {
