@@ -1,11 +1,23 @@
 /** Run conditions and result files shared by the benches. */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { ROOT } from "./build";
 
 /** What else was running: the numbers of a shared 2-core machine mean little without it. */
+/**
+ * Milliseconds to SHA-256 64 MiB on one core: tells a slower or busier machine from a slower
+ * build when figures of different days are compared (instructions/performance.md).
+ */
+function cpuProbeMs(): number {
+  const data = Buffer.alloc(64 * 2 ** 20, 1);
+  const started = performance.now();
+  createHash("sha256").update(data).digest();
+  return Math.round(performance.now() - started);
+}
+
 export function conditions() {
   let otherNodeProcesses = -1;
   try {
@@ -21,6 +33,7 @@ export function conditions() {
     loadavg1m: Math.round(loadavg()[0]! * 100) / 100,
     node: process.version,
     nodeProcessesOnMachine: otherNodeProcesses,
+    cpuProbeMs: cpuProbeMs(),
   };
 }
 

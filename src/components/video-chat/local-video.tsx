@@ -6,9 +6,10 @@ import { TrackEvent, type LocalVideoTrack } from "livekit-client";
 /**
  * What a small self-view tile (at most about 13rem × 17rem, object-fit: cover) needs: its height in
  * device pixels, and no more frames than a thumbnail shows. The browser scales a clone of the
- * camera in the capture pipeline, so the page decodes and composites a quarter of the camera's
- * pixels at half its rate: on a 2-core machine the self-view was about a fifth of a call page's
- * CPU (instructions/performance.md). What is sent is the full camera, untouched.
+ * camera in the capture pipeline. Each new frame of any video on the page costs a compositor
+ * frame, which without a GPU is a call page's largest cost after WebRTC itself
+ * (instructions/performance.md); a 30 fps camera's tile at 15 fps halves its share. What is sent
+ * is the full camera, untouched.
  */
 function tileConstraints(): MediaTrackConstraints {
   const height = Math.round(280 * Math.min(2, globalThis.devicePixelRatio || 1));
