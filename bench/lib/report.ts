@@ -6,7 +6,6 @@ import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { ROOT } from "./build";
 
-/** What else was running: the numbers of a shared 2-core machine mean little without it. */
 /**
  * Milliseconds to SHA-256 64 MiB on one core: tells a slower or busier machine from a slower
  * build when figures of different days are compared (instructions/performance.md).
@@ -18,6 +17,7 @@ function cpuProbeMs(): number {
   return Math.round(performance.now() - started);
 }
 
+/** What else was running: the numbers of a shared 2-core machine mean little without it. */
 export function conditions() {
   let otherNodeProcesses = -1;
   try {

@@ -1,9 +1,9 @@
 /**
  * User Timing marks for the moments a stranger feels: pressing Start/Next (`asked`), being
  * matched, the video server's signal answering the join, the call's media connecting, our camera
- * published, the partner's camera subscribed and its first frame on screen. They cost nothing, never leave the browser, and are
- * what `npm run bench:call` reads (instructions/performance.md); any real-user monitoring can read
- * them the same way.
+ * published, the partner's camera subscribed and its first frame on screen. They cost nothing,
+ * never leave the browser, and are what `npm run bench:call` reads (instructions/performance.md);
+ * any real-user monitoring can read them the same way.
  */
 export const CALL_MARKS = {
   asked: "moodmatch:asked",
