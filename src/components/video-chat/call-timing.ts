@@ -1,12 +1,13 @@
 /**
- * User Timing marks for the moments a stranger feels: pressing Start/Next (`asked`), being
- * matched, the video server's signal answering the join, the call's media connecting, our camera
+ * User Timing marks for the moments a stranger feels: pressing Start/Next (`asked`), the match
+ * arriving (`matchArrived`: the event or the answer), its call view showing (`matched`), the video server's signal answering the join, the call's media connecting, our camera
  * published, the partner's camera subscribed and its first frame on screen. They cost nothing,
  * never leave the browser, and are what `npm run bench:call` reads (instructions/performance.md);
  * any real-user monitoring can read them the same way.
  */
 export const CALL_MARKS = {
   asked: "moodmatch:asked",
+  matchArrived: "moodmatch:match-arrived",
   matched: "moodmatch:matched",
   signalJoined: "moodmatch:signal-joined",
   roomConnected: "moodmatch:room-connected",

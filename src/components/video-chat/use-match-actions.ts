@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { nicknameSchema, type EndReason, type ReportReason } from "@/lib/schemas";
 import { api, ApiError, isApiError } from "./api";
 import { CALL_MARKS, markCall } from "./call-timing";
+import { onMatchArrived } from "./call/early-call-room";
 import { currentSession, type MatchAction, type MatchState } from "./match-state";
 import type { Preferences } from "./prejoin/prejoin-panel";
 
@@ -88,6 +89,7 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
     const matchCountAtSend = latest.current.state.matchCount;
     try {
       const result = await api.enqueue({ mood: prefs.mood, interests: prefs.interests, mode: prefs.mode });
+      if (result.status === "in_session") onMatchArrived(result.session.id, result.livekit);
       dispatch({ type: "enqueued", result, matchCountAtSend });
     } catch (error) {
       if (!isApiError(error, "ALREADY_IN_SESSION")) throw error;
@@ -124,7 +126,9 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
         if (phase.kind === "in_call") {
           try {
             const matchCountAtSend = latest.current.state.matchCount;
-            dispatch({ type: "enqueued", result: await api.skip(), matchCountAtSend });
+            const result = await api.skip();
+            if (result.status === "in_session") onMatchArrived(result.session.id, result.livekit);
+            dispatch({ type: "enqueued", result, matchCountAtSend });
             return;
           } catch (error) {
             if (!isApiError(error, "NOT_IN_SESSION")) throw error;

@@ -3,9 +3,10 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import Link from "next/link";
 import { SessionProvider } from "next-auth/react";
-import type { RevealMode, StatusView } from "@/lib/schemas";
+import type { RevealMode, ServerEvents, StatusView } from "@/lib/schemas";
 import { api } from "./api";
 import { CallView, type CallActions } from "./call/call-view";
+import { onMatchArrived } from "./call/early-call-room";
 import { EndedOverlay } from "./call/ended-overlay";
 import { CallBanner } from "./friends/call-banner";
 import { FriendsPanel } from "./friends/friends-panel";
@@ -51,10 +52,11 @@ function VideoChat({ initialNickname, livekitUrl, revealMode }: AppProps) {
   const [expired, setExpired] = useState(false);
   const live = tab.role === "active" && !expired;
   const [state, dispatch] = useReducer(matchReducer, initialMatchState);
-  const onEvent = useCallback(
-    (name: string, data: unknown) => dispatch({ type: "event", name, data, now: Date.now() } as ServerEventAction),
-    [],
-  );
+  const onEvent = useCallback((name: string, data: unknown) => {
+    const matched = name === "matched" ? (data as Partial<ServerEvents["matched"]> | null) : null;
+    if (matched?.session?.id) onMatchArrived(matched.session.id, matched.livekit);
+    dispatch({ type: "event", name, data, now: Date.now() } as ServerEventAction);
+  }, []);
   const stream = useEventStream(live, onEvent);
   const markExpired = useCallback(() => setExpired(true), []);
   const revision = useRef(state.revision);

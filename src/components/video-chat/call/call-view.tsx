@@ -65,7 +65,7 @@ export function CallView({
   overlay,
   actions,
 }: Props) {
-  const { room, connection, problem, retry } = useCallRoom(ended ? null : livekit, {
+  const { room, connection, problem, retry } = useCallRoom(session.id, ended ? null : livekit, {
     video: media.video,
     audio: media.audio,
     canPublishVideo: cameraBlur.canPublish,

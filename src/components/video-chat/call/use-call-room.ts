@@ -1,17 +1,17 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import {
   ConnectionError,
   ConnectionErrorReason,
   ConnectionState,
   DisconnectReason,
-  Room,
   RoomEvent,
   type LocalAudioTrack,
   type LocalVideoTrack,
 } from "livekit-client";
 import type { LivekitJoin } from "@/lib/schemas";
+import { claimEarlyCallRoom, createCallRoom } from "./early-call-room";
 
 /** What the video area says when media isn't flowing; chat keeps working regardless. */
 export interface MediaProblem {
@@ -49,12 +49,14 @@ export function describeDisconnect(reason: DisconnectReason | undefined): MediaP
 }
 
 /**
- * One LiveKit Room per call view. Connects are queued one after another on a promise chain and
- * skipped when their effect was already cleaned up, so React StrictMode's double effect and rapid
- * "Next" clicks produce exactly one connection attempt per call; cleanup disconnects without
- * stopping the shared local tracks.
+ * One LiveKit Room per call view: the one whose connect began when the match arrived
+ * (early-call-room.ts), or a new one. Connects are queued one after another on a promise chain
+ * and skipped when their effect was already cleaned up, so React StrictMode's double effect and
+ * rapid "Next" clicks produce exactly one connection attempt per call; cleanup disconnects
+ * without stopping the shared local tracks.
  */
 export function useCallRoom(
+  sessionId: string,
   join: LivekitJoin | null,
   local: {
     video: LocalVideoTrack | null;
@@ -67,29 +69,35 @@ export function useCallRoom(
     canPublishVideo?: () => boolean;
   },
 ) {
-  // A 1:1 call has one subscriber, so simulcast layers would only cost encode CPU; without them the
-  // first frame arrives sooner (figures in instructions/performance.md).
-  const [room] = useState(
-    () =>
-      new Room({ adaptiveStream: true, dynacast: true, stopLocalTrackOnUnpublish: false, publishDefaults: { simulcast: false } }),
+  const [early] = useState(() => claimEarlyCallRoom(sessionId, join !== null));
+  const [room] = useState(() => early?.room ?? createCallRoom());
+  // read from the room itself: an early room may have moved on before this view subscribed
+  const subscribeState = useCallback(
+    (notify: () => void) => {
+      room.on(RoomEvent.ConnectionStateChanged, notify);
+      return () => void room.off(RoomEvent.ConnectionStateChanged, notify);
+    },
+    [room],
   );
-  const [connection, setConnection] = useState<ConnectionState>(ConnectionState.Disconnected);
+  const connection = useSyncExternalStore(
+    subscribeState,
+    () => room.state,
+    () => ConnectionState.Disconnected,
+  );
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [attempt, setAttempt] = useState(0);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
+  // the early connect stands for the first attempt only; a retry connects anew
+  const earlyPending = useRef(early !== null);
 
   useEffect(() => {
-    const onState = (state: ConnectionState) => setConnection(state);
     const onDisconnected = (reason?: DisconnectReason) => {
       const described = describeDisconnect(reason);
       if (described) setProblem(described);
     };
-    room.on(RoomEvent.ConnectionStateChanged, onState).on(RoomEvent.Disconnected, onDisconnected);
-    return () => {
-      room.off(RoomEvent.ConnectionStateChanged, onState).off(RoomEvent.Disconnected, onDisconnected);
-    };
+    room.on(RoomEvent.Disconnected, onDisconnected);
+    return () => void room.off(RoomEvent.Disconnected, onDisconnected);
   }, [room]);
-
   // Publishing starts as soon as the signal connection has joined, while the media transport is
   // still connecting (livekit-client queues the publication until then): every millisecond here is
   // time the partner stares at "Waiting for your camera".
@@ -126,11 +134,33 @@ export function useCallRoom(
         const publishOnJoin = () => {
           if (!cancelled) publishLocalTracks();
         };
-        room.once(RoomEvent.SignalConnected, publishOnJoin);
-        try {
-          await room.connect(url, token, { autoSubscribe: true });
-        } finally {
-          room.off(RoomEvent.SignalConnected, publishOnJoin);
+        const connect = async () => {
+          room.once(RoomEvent.SignalConnected, publishOnJoin);
+          try {
+            await room.connect(url, token, { autoSubscribe: true });
+          } finally {
+            room.off(RoomEvent.SignalConnected, publishOnJoin);
+          }
+        };
+        const adopted = earlyPending.current ? early : null;
+        earlyPending.current = false;
+        if (adopted) {
+          if (adopted.signalJoined) publishOnJoin();
+          else room.once(RoomEvent.SignalConnected, publishOnJoin);
+          try {
+            await adopted.connecting;
+          } catch (error) {
+            // A cleanup of this view aborted it (StrictMode's double effect): connect now. A real
+            // failure is this attempt's, shown like any other.
+            const aborted = error instanceof ConnectionError && error.reason === ConnectionErrorReason.Cancelled;
+            if (!aborted || cancelled) throw error;
+            room.off(RoomEvent.SignalConnected, publishOnJoin);
+            await connect();
+          } finally {
+            room.off(RoomEvent.SignalConnected, publishOnJoin);
+          }
+        } else {
+          await connect();
         }
         if (!cancelled) publishLocalTracks();
       })
@@ -142,7 +172,7 @@ export function useCallRoom(
       // Disconnecting also aborts a connect still in flight; local tracks keep running.
       void room.disconnect(false).catch(() => {});
     };
-  }, [room, url, token, attempt, publishLocalTracks]);
+  }, [room, early, url, token, attempt, publishLocalTracks]);
 
   // A track that appears after the connection (camera allowed late, a retried device) or a reconnect.
   // Also once the consent blur is in place (canPublishVideo renewed).
