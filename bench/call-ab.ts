@@ -11,6 +11,9 @@
  * A variant is environment for bench/call.ts: `BENCH_AB_A` / `BENCH_AB_B` as JSON objects
  * (defaults: REVEAL_MODE open against consent, the cost issue 16 asks about), e.g.
  * BENCH_AB_B='{"REVEAL_MODE":"open","BENCH_CALL_CSS":".stage__self video{display:none}"}'.
+ * To price a code change, `BENCH_AB_CHECKOUT` in a variant names another checkout (a
+ * `git worktree` of the commit before, with this one's node_modules linked in): that variant
+ * runs that checkout's own bench/call.ts against its own production build.
  * The last line is `RESULT {json}` (a, b, diffP50Ms, pairedDiffP50Ms, …).
  */
 import { spawn } from "node:child_process";
@@ -49,9 +52,10 @@ interface Run {
 /** One bench:call run with the variant's environment; its per-side faces from the file it writes. */
 function runOnce(label: "a" | "b", env: Variant): Promise<Run> {
   return new Promise((resolve, reject) => {
+    const { BENCH_AB_CHECKOUT: checkout, ...rest } = env;
     const child = spawn("npx", ["tsx", "--conditions=react-server", "bench/call.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, BENCH_CALLS: CALLS },
+      cwd: checkout ? path.resolve(checkout) : ROOT,
+      env: { ...process.env, ...rest, BENCH_CALLS: CALLS },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

@@ -33,6 +33,8 @@ const APP_PORT = Number(process.env.BENCH_CALL_APP_PORT ?? 3190);
 const LIVEKIT_PORT = Number(process.env.BENCH_CALL_LIVEKIT_PORT ?? 17890);
 /** A file for a CPU profile of the first person's page during the second round's hold (DevTools format). */
 const PROFILE = process.env.BENCH_CALL_PROFILE;
+/** A DevTools CPU profile of one page from the second round's press to its new partner's face. */
+const PROFILE_SETUP = process.env.BENCH_CALL_PROFILE_SETUP;
 /**
  * "person" (default): one browser per person, as strangers are, each with its own GPU, audio and
  * network processes; "shared": one browser, a context per person (those processes shared).
@@ -63,6 +65,10 @@ interface Side {
   clickToMatchedMs: number;
   matchedToConnectedMs: number | null;
   matchedToSignalMs: number | null;
+  /** The match arriving (event or answer) → its call view showing: React's render, paint and effects. */
+  arrivedToViewMs: number | null;
+  /** The match arriving → the signal's join answered (the connect begins on arrival). */
+  arrivedToSignalMs: number | null;
   connectedToPublishedMs: number | null;
   matchedToPartnerSubscribedMs: number | null;
   subscribedToFrameMs: number | null;
@@ -99,28 +105,63 @@ async function currentSessionId(page: Page): Promise<string | null> {
   });
 }
 
-/** Waits until the page is in a call other than `previous`; returns its id. */
-async function waitForNewSession(person: Person, previous: string | null, timeoutMs: number): Promise<string> {
+/**
+ * Waits in the page for the call-timing mark `name` of a session `wanted` accepts; its session id,
+ * or null after `timeoutMs`. A PerformanceObserver (buffered: a mark already set counts), so the
+ * wait costs the pages nothing: polling four pages from here every 50 ms would itself load the
+ * machine the figures are measured on.
+ */
+async function awaitMark(
+  page: Page,
+  name: string,
+  wanted: { is: string } | { notIn: string[] },
+  timeoutMs: number,
+): Promise<string | null> {
+  // no named functions in here: tsx would wrap them in a helper the page does not have
+  return page.evaluate(
+    ({ name, wanted, timeoutMs }) => {
+      let observer: PerformanceObserver | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return new Promise<string | null>((resolve) => {
+        observer = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) {
+            const id = (entry as PerformanceMark).detail?.sessionId as string | null | undefined;
+            if (entry.name !== name || !id) continue;
+            if ("is" in wanted ? id === wanted.is : !wanted.notIn.includes(id)) return resolve(id);
+          }
+        });
+        timer = setTimeout(() => resolve(null), timeoutMs);
+        observer.observe({ type: "mark", buffered: true });
+      }).finally(() => {
+        observer?.disconnect();
+        clearTimeout(timer);
+      });
+    },
+    { name, wanted, timeoutMs },
+  );
+}
+
+/** The sessions this page has shown so far (to tell the next one from them). */
+async function knownSessions(person: Person): Promise<string[]> {
+  return Object.keys((await readMarks(person.page)).sessions);
+}
+
+/** Waits until the page shows a call not in `known` that the server says it is in; returns its id. */
+async function waitForNewSession(person: Person, known: string[], timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  const seen = [...known];
   for (;;) {
-    const marks = await readMarks(person.page);
-    const ids = Object.keys(marks.sessions).filter((id) => id !== previous && marks.sessions[id]!.matched);
+    const id = await awaitMark(person.page, CALL_MARKS.matched, { notIn: seen }, Math.max(0, deadline - Date.now()));
     const current = await currentSessionId(person.page);
-    if (current && current !== previous && ids.includes(current)) return current;
+    if (id && current === id) return id;
     if (Date.now() > deadline) throw new Error(`${person.name} got no new call in ${timeoutMs} ms (status session ${current})`);
-    await new Promise((r) => setTimeout(r, 50));
+    if (id) seen.push(id); // a call that already ended: wait for the next
   }
 }
 
 /** Waits for the first frame of the partner's camera in `sessionId` (true) or gives up (false). */
 async function waitForFace(person: Person, sessionId: string): Promise<boolean> {
-  const deadline = Date.now() + FACE_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const marks = await readMarks(person.page);
-    if (marks.sessions[sessionId]?.firstFrame) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+  return (await awaitMark(person.page, CALL_MARKS.firstFrame, { is: sessionId }, FACE_TIMEOUT_MS)) !== null;
 }
 
 function sideOf(person: string, sessionId: string, marks: Marks): Side {
@@ -137,6 +178,8 @@ function sideOf(person: string, sessionId: string, marks: Marks): Side {
     clickToMatchedMs: matched - click,
     matchedToConnectedMs: between(matched, s.roomConnected),
     matchedToSignalMs: between(matched, s.signalJoined),
+    arrivedToViewMs: between(s.matchArrived, matched),
+    arrivedToSignalMs: between(s.matchArrived, s.signalJoined),
     connectedToPublishedMs: between(s.roomConnected, s.cameraPublished),
     matchedToPartnerSubscribedMs: between(matched, s.partnerCameraSubscribed),
     subscribedToFrameMs: between(s.partnerCameraSubscribed, s.firstFrame),
@@ -214,8 +257,8 @@ async function main() {
 
     // Warm-up round (first page loads, first getUserMedia, JIT): not counted.
     await Promise.all(people.map((p) => p.page.getByRole("button", { name: /^Start/ }).click()));
-    let sessions = new Map<string, string>(
-      await Promise.all(people.map(async (p) => [p.name, await waitForNewSession(p, null, 30_000)] as const)),
+    const sessions = new Map<string, string>(
+      await Promise.all(people.map(async (p) => [p.name, await waitForNewSession(p, [], 30_000)] as const)),
     );
     await Promise.all(people.map((p) => waitForFace(p, sessions.get(p.name)!)));
 
@@ -244,18 +287,20 @@ async function main() {
         skippers.push(skipper);
         partners.push(partner);
       }
+      const known = new Map(await Promise.all(people.map(async (p) => [p.name, await knownSessions(p)] as const)));
+      const setupProfile = PROFILE_SETUP && round === 2 ? await startProfile(people[0]!.page) : null;
       await Promise.all(skippers.map((p) => p.page.getByRole("button", { name: "Next", exact: true }).click()));
       await Promise.all(partners.map((p) => p.page.getByRole("button", { name: /^Find the next person/ }).click()));
       const next = new Map<string, string>();
-      await Promise.all(people.map(async (p) => next.set(p.name, await waitForNewSession(p, sessions.get(p.name)!, 15_000))));
+      await Promise.all(people.map(async (p) => next.set(p.name, await waitForNewSession(p, known.get(p.name)!, 15_000))));
       const faces = await Promise.all(people.map((p) => waitForFace(p, next.get(p.name)!)));
+      if (setupProfile) await setupProfile.stop(PROFILE_SETUP!);
       for (const [i, p] of people.entries()) {
         const side = sideOf(p.name, next.get(p.name)!, await readMarks(p.page));
         sides.push(side);
         if (!faces[i]) failures++;
       }
       calls += new Set(next.values()).size;
-      sessions = next;
       const faceMs = sides.slice(-people.length).map((s) => (s.clickToFaceMs === null ? "none" : Math.round(s.clickToFaceMs)));
       log(`round ${round}: ${calls} calls; click → face ${faceMs.join(", ")} ms`);
     }
@@ -268,6 +313,8 @@ async function main() {
       clickToMatchedMs: summarize(sides.map((s) => s.clickToMatchedMs)),
       matchedToConnectedMs: summarize(present(sides.map((s) => s.matchedToConnectedMs))),
       matchedToSignalMs: summarize(present(sides.map((s) => s.matchedToSignalMs))),
+      arrivedToViewMs: summarize(present(sides.map((s) => s.arrivedToViewMs))),
+      arrivedToSignalMs: summarize(present(sides.map((s) => s.arrivedToSignalMs))),
       connectedToPublishedMs: summarize(present(sides.map((s) => s.connectedToPublishedMs))),
       matchedToPartnerSubscribedMs: summarize(present(sides.map((s) => s.matchedToPartnerSubscribedMs))),
       subscribedToFrameMs: summarize(present(sides.map((s) => s.subscribedToFrameMs))),
@@ -339,15 +386,25 @@ function chromiumCpuByKind(browserPids: number[]): () => Record<string, number> 
   };
 }
 
-async function profileDuringHold(page: Page, file: string) {
+async function startProfile(page: Page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.start");
+  const startedAt = performance.now();
+  return {
+    async stop(file: string) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      log(`page profile of ${Math.round(performance.now() - startedAt)} ms written to ${file}`);
+      await cdp.detach();
+    },
+  };
+}
+
+async function profileDuringHold(page: Page, file: string) {
+  const profile = await startProfile(page);
   await new Promise((r) => setTimeout(r, HOLD_MS));
-  const { profile } = await cdp.send("Profiler.stop");
-  writeFileSync(file, JSON.stringify(profile));
-  log(`page profile of ${HOLD_MS} ms written to ${file}`);
-  await cdp.detach();
+  await profile.stop(file);
 }
 
 function present(values: Array<number | null>): number[] {
