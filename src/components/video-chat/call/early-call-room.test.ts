@@ -92,11 +92,13 @@ describe("early call rooms", () => {
     expect(rooms[0]!.disconnects).toBe(1);
   });
 
-  it("lets the view make its own attempt when the early connect already failed", async () => {
+  it("hands over an early connect that already failed: it was the view's first attempt", async () => {
     early.onMatchArrived("s1", join("t1"));
     rooms[0]!.settle(false);
     await flush();
-    expect(early.claimEarlyCallRoom("s1", true)).toBeNull();
+    const claimed = early.claimEarlyCallRoom("s1", true);
+    expect(claimed?.room).toBe(rooms[0]);
+    await expect(claimed!.connecting).rejects.toThrow("could not connect");
   });
 
   it("does not connect again for news of a call a view already shows (a replayed event)", () => {

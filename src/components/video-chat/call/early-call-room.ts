@@ -1,6 +1,6 @@
 "use client";
 
-import { ConnectionState, Room, RoomEvent } from "livekit-client";
+import { Room, RoomEvent } from "livekit-client";
 import type { LivekitJoin } from "@/lib/schemas";
 import { CALL_MARKS, markCall } from "../call-timing";
 import { watchCallMilestones } from "./use-call-timing-marks";
@@ -25,9 +25,6 @@ export interface EarlyCallRoom {
   room: Room;
   /** Settles when the connect does; never rejects unobserved. */
   connecting: Promise<void>;
-  /** The connect has settled (`failed` if it threw). */
-  settled: boolean;
-  failed: boolean;
   /** The signal has answered the join: the view may publish at once. */
   signalJoined: boolean;
   /** A call view owns it now (it disconnects it); claiming again returns the same room. */
@@ -64,17 +61,12 @@ export function onMatchArrived(sessionId: string, join: LivekitJoin | null | und
     sessionId,
     room,
     connecting: Promise.resolve(),
-    settled: false,
-    failed: false,
     signalJoined: false,
     claimed: false,
   };
   room.once(RoomEvent.SignalConnected, () => (entry.signalJoined = true));
   entry.connecting = room.connect(join.url, join.token, { autoSubscribe: true });
-  entry.connecting.then(
-    () => (entry.settled = true),
-    () => (entry.settled = entry.failed = true), // the view reads the outcome when it claims the room
-  );
+  entry.connecting.catch(() => {}); // the view reads the outcome when it claims the room
   pending = entry;
   setTimeout(() => {
     if (pending === entry && !entry.claimed) {
@@ -86,17 +78,15 @@ export function onMatchArrived(sessionId: string, join: LivekitJoin | null | und
 
 /**
  * A call view for this session is showing. `joining`: it is going to connect (the call has not
- * ended and its token is known); then it gets the early Room, if there is one still connecting or
- * connected, and owns it from now on. Otherwise an early Room of this call is left at once.
- * Idempotent, so React StrictMode's double initialiser gets the same room.
+ * ended and its token is known); then it gets the early Room, and owns it from now on — its
+ * connect counts as the view's first attempt, failed or not. Otherwise an early Room of this call
+ * is left at once. Idempotent, so React StrictMode's double initialiser gets the same room.
  */
 export function claimEarlyCallRoom(sessionId: string, joining: boolean): EarlyCallRoom | null {
   viewedSessionId = sessionId;
   const entry = pending;
   if (!entry || entry.sessionId !== sessionId) return null;
-  // a connect that already failed, or a room already left: the view starts its own attempt
-  const gone = entry.failed || (entry.settled && entry.room.state === ConnectionState.Disconnected);
-  if (!entry.claimed && (gone || !joining)) {
+  if (!entry.claimed && !joining) {
     release(entry);
     pending = null;
     return null;

@@ -89,6 +89,7 @@ export function useCallRoom(
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   // the early connect stands for the first attempt only; a retry connects anew
   const earlyPending = useRef(early !== null);
+  const leftOnce = useRef(false);
 
   useEffect(() => {
     const onDisconnected = (reason?: DisconnectReason) => {
@@ -142,23 +143,20 @@ export function useCallRoom(
             room.off(RoomEvent.SignalConnected, publishOnJoin);
           }
         };
-        const adopted = earlyPending.current ? early : null;
+        // The early connect is the first attempt, unless a cleanup of this view already left the
+        // room (StrictMode's double effect): then connect anew, after that disconnect.
+        const adopted = earlyPending.current && !leftOnce.current ? early : null;
         earlyPending.current = false;
         if (adopted) {
           if (adopted.signalJoined) publishOnJoin();
           else room.once(RoomEvent.SignalConnected, publishOnJoin);
           try {
             await adopted.connecting;
-          } catch (error) {
-            // A cleanup of this view aborted it (StrictMode's double effect): connect now. A real
-            // failure is this attempt's, shown like any other.
-            const aborted = error instanceof ConnectionError && error.reason === ConnectionErrorReason.Cancelled;
-            if (!aborted || cancelled) throw error;
-            room.off(RoomEvent.SignalConnected, publishOnJoin);
-            await connect();
           } finally {
             room.off(RoomEvent.SignalConnected, publishOnJoin);
           }
+          // it joined and then dropped before this view listened: connect again
+          if (room.state === ConnectionState.Disconnected && !cancelled) await connect();
         } else {
           await connect();
         }
@@ -169,6 +167,7 @@ export function useCallRoom(
       });
     return () => {
       cancelled = true;
+      leftOnce.current = true;
       // Disconnecting also aborts a connect still in flight; local tracks keep running.
       void room.disconnect(false).catch(() => {});
     };
