@@ -141,6 +141,35 @@ async function awaitMark(
   );
 }
 
+/**
+ * The pages' own Resource Timing of their Start (`enqueue`) and Next (`skip`) requests: the whole
+ * request, the wait from sending it to the answer's first byte, and the route's own time within
+ * that wait (its Server-Timing): tells the server's part of click → matched from the pages'.
+ */
+async function startNextRequests(people: Person[]) {
+  const entries = (
+    await Promise.all(
+      people.map((p) =>
+        p.page.evaluate(() =>
+          (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+            .filter((e) => /\/api\/matching\/(enqueue|skip)$/.test(new URL(e.name).pathname))
+            .map((e) => ({
+              total: e.responseEnd - e.startTime,
+              wait: e.responseStart - e.requestStart,
+              server: e.serverTiming.find((t) => t.name === "app")?.duration ?? NaN,
+            })),
+        ),
+      ),
+    )
+  ).flat();
+  return {
+    count: entries.length,
+    totalMs: summarize(entries.map((e) => e.total)),
+    waitMs: summarize(entries.map((e) => e.wait)),
+    serverMs: summarize(entries.map((e) => e.server).filter((d) => !Number.isNaN(d))),
+  };
+}
+
 /** The sessions this page has shown so far (to tell the next one from them). */
 async function knownSessions(person: Person): Promise<string[]> {
   return Object.keys((await readMarks(person.page)).sessions);
@@ -204,6 +233,7 @@ async function signIn(browser: Browser, url: string, name: string): Promise<Pers
   await page.getByRole("button", { name: "Continue as guest" }).click();
   await page.waitForURL("**/video-chat");
   if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
+  await page.evaluate(() => performance.setResourceTimingBufferSize(10_000)); // every Start/Next request is kept
   await page.getByRole("button", { name: /^Start/ }).waitFor();
   return { name, context, page };
 }
@@ -321,6 +351,10 @@ async function main() {
     };
     for (const [name, stats] of Object.entries(phases))
       log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);
+    const api = await startNextRequests(people);
+    log(
+      `Start/Next requests: total p50 ${api.totalMs.p50}, p95 ${api.totalMs.p95}; waiting for the answer p50 ${api.waitMs.p50}, p95 ${api.waitMs.p95}; in the route p50 ${api.serverMs.p50}, p95 ${api.serverMs.p95} ms`,
+    );
     log(
       `${"clickToFaceMs".padEnd(30)} p50 ${face.p50}, p95 ${face.p95}, max ${face.max} (${faces.length} sides with video, ${failures} without)`,
     );
@@ -335,6 +369,7 @@ async function main() {
       faceMaxMs: face.max,
       clickToFaceMs: face,
       ...phases,
+      startNextRequests: api,
       cpu,
       seconds: Math.round(seconds),
       config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS, browsers: BROWSERS, extraCss: EXTRA_CSS ?? null },

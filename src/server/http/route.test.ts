@@ -37,6 +37,16 @@ describe("route()", () => {
     expect(forged.status).toBe(401);
   });
 
+  it("tells the route's own time in Server-Timing, on answers and on errors", async () => {
+    const slow = route({ auth: "public" }, async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return { ok: true };
+    });
+    const timing = (res: Response) => Number(/^app;dur=(\d+(\.\d)?)$/.exec(res.headers.get("server-timing") ?? "")?.[1]);
+    expect(timing(await slow(new Request(url)))).toBeGreaterThanOrEqual(29);
+    expect(timing(await whoami(new Request(url)))).toBeGreaterThanOrEqual(0);
+  });
+
   it("keeps a sane incoming request id", async () => {
     const res = await whoami(new Request(url, { headers: { "x-request-id": "req-12345678" } }));
     expect(res.headers.get("x-request-id")).toBe("req-12345678");

@@ -42,6 +42,8 @@ export function route<S extends z.ZodType | undefined = undefined, A extends Aut
 ): (request: Request) => Promise<Response> {
   return async (request: Request) => {
     const requestId = requestIdOf(request);
+    const startedAt = performance.now();
+    let response: Response;
     try {
       if (options.body || options.mutation) assertSameOrigin(request, getEnv().appUrl);
       const user = await authorize(request, options.auth);
@@ -49,12 +51,17 @@ export function route<S extends z.ZodType | undefined = undefined, A extends Aut
       const result = await handler({ request, requestId, user, body } as Context<S, A>);
       if (result instanceof Response) {
         result.headers.set("x-request-id", requestId);
-        return result;
+        response = result;
+      } else {
+        response = jsonResponse(result, requestId);
       }
-      return jsonResponse(result, requestId);
     } catch (error) {
-      return toErrorResponse(error, requestId, request);
+      response = toErrorResponse(error, requestId, request);
     }
+    // The route's own time (authorize, parse, handle), for DevTools and Resource Timing: it tells
+    // a slow server from a slow way to it (instructions/performance.md, Start/Next requests).
+    response.headers.set("server-timing", `app;dur=${(performance.now() - startedAt).toFixed(1)}`);
+    return response;
   };
 }
 
