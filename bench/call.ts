@@ -72,6 +72,10 @@ interface Side {
   connectedToPublishedMs: number | null;
   matchedToPartnerSubscribedMs: number | null;
   subscribedToFrameMs: number | null;
+  /** The partner's camera subscribed → its <video> element mounted (React's render of it). */
+  subscribedToVideoMs: number | null;
+  /** The <video> element mounted → its first frame shown (the key frame's way and decoding). */
+  videoToFrameMs: number | null;
   clickToFaceMs: number | null;
 }
 
@@ -212,6 +216,8 @@ function sideOf(person: string, sessionId: string, marks: Marks): Side {
     connectedToPublishedMs: between(s.roomConnected, s.cameraPublished),
     matchedToPartnerSubscribedMs: between(matched, s.partnerCameraSubscribed),
     subscribedToFrameMs: between(s.partnerCameraSubscribed, s.firstFrame),
+    subscribedToVideoMs: between(s.partnerCameraSubscribed, s.partnerVideoMounted),
+    videoToFrameMs: between(s.partnerVideoMounted, s.firstFrame),
     clickToFaceMs: between(click, s.firstFrame),
   };
 }
@@ -348,6 +354,8 @@ async function main() {
       connectedToPublishedMs: summarize(present(sides.map((s) => s.connectedToPublishedMs))),
       matchedToPartnerSubscribedMs: summarize(present(sides.map((s) => s.matchedToPartnerSubscribedMs))),
       subscribedToFrameMs: summarize(present(sides.map((s) => s.subscribedToFrameMs))),
+      subscribedToVideoMs: summarize(present(sides.map((s) => s.subscribedToVideoMs))),
+      videoToFrameMs: summarize(present(sides.map((s) => s.videoToFrameMs))),
     };
     for (const [name, stats] of Object.entries(phases))
       log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);

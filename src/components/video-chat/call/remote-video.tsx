@@ -47,6 +47,7 @@ export function RemoteVideo({
       if (state === "shown") return onVideo?.(video);
       if (state === "waiting") return;
       seen.current.set(video, "waiting");
+      markCall(CALL_MARKS.partnerVideoMounted, sessionId);
       video.requestVideoFrameCallback(() => {
         seen.current.set(video, "shown");
         markCall(CALL_MARKS.firstFrame, sessionId);
