@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { assertSchemaCurrent } from "./db/client";
 import { logger } from "./logger";
 import { getServices } from "./services";
 
@@ -12,13 +12,16 @@ export interface Health {
 
 const VERSION = process.env.npm_package_version ?? "0.1.0";
 
-/** Liveness (`ready=false`) or readiness: the database and the matching store in use answer within 2 s. */
+/**
+ * Liveness (`ready=false`) or readiness: the database (migrated to the latest schema) and the
+ * matching store in use answer within 2 s.
+ */
 export async function checkHealth(ready: boolean): Promise<Health> {
   if (!ready) return { status: "ok", version: VERSION };
   const checks: NonNullable<Health["checks"]> = {};
   await Promise.all([
     timed("database", checks, async () => {
-      await (await getServices()).db.execute(sql`select 1`);
+      await assertSchemaCurrent((await getServices()).db);
     }),
     timed("store", checks, async () => {
       await (await getServices()).store.stats();

@@ -10,8 +10,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** On the shared test server, or on `serverUrl` (an admin URL: a benchmark's private cluster). */
-export async function createTestDatabase(label = "mm", serverUrl = TEST_DATABASE_URL): Promise<TestDatabase> {
+/**
+ * On the shared test server, or on `serverUrl` (an admin URL: a benchmark's private cluster);
+ * `migrate: false` leaves it empty, as a Postgres nobody ran `db:migrate` on.
+ */
+export async function createTestDatabase(
+  label = "mm",
+  serverUrl = TEST_DATABASE_URL,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = uniqueNamespace(`${label}_`).toLowerCase();
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -19,7 +26,7 @@ export async function createTestDatabase(label = "mm", serverUrl = TEST_DATABASE
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = await openPostgres(url.toString(), { migrate: true, max: 5 });
+  const handle = await openPostgres(url.toString(), { migrate, max: 5 });
   return {
     url: url.toString(),
     name,

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
+import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { schema } from "./schema";
 
@@ -17,6 +18,26 @@ export interface DatabaseHandle {
 }
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
+
+let latestMigrationAt: Promise<number> | null = null;
+
+/**
+ * Throws unless the database answers and has every migration in `drizzle/` applied (drizzle
+ * records each one's journal time in `drizzle.__drizzle_migrations`). Readiness asks this, not
+ * `select 1`: an instance on a Postgres nobody ran `db:migrate` on answers, and then fails every
+ * sign-in.
+ */
+export async function assertSchemaCurrent(db: Database): Promise<void> {
+  latestMigrationAt ??= readFile(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8").then((text) =>
+    Math.max(...(JSON.parse(text) as { entries: { when: number }[] }).entries.map((e) => e.when)),
+  );
+  const expected = await latestMigrationAt;
+  const result = (await db.execute(sql`select max(created_at) as at from drizzle.__drizzle_migrations`)) as unknown as {
+    rows: { at: string | number | null }[];
+  };
+  const applied = Number(result.rows[0]?.at ?? 0);
+  if (applied < expected) throw new Error(`the database schema is behind drizzle/ (run npm run db:migrate)`);
+}
 
 /** Default bound of one query (ms): `DATABASE_QUERY_TIMEOUT` in env.ts. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;

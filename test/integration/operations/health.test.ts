@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as healthRoute from "@/app/api/health/route";
 import { openPostgres, type DatabaseHandle } from "@/server/db/client";
 import { createHarness, installServices, type Harness } from "@test/support/harness";
+import { createTestDatabase } from "@test/support/postgres";
+import { TEST_DATABASE_URL } from "@test/support/services";
 
 /**
  * `/api/health` is public: when a dependency is down it says which one, never the error's text
@@ -27,6 +29,19 @@ describe("/api/health", () => {
     const res = await ready();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", checks: { database: { ok: true }, store: { ok: true } } });
+  });
+
+  it("is not ready on a database nobody migrated: it answers, but every sign-in would fail", async () => {
+    const bare = await createTestDatabase("health_bare", TEST_DATABASE_URL, { migrate: false });
+    installServices({ ...h.deps, db: bare.handle.db });
+    try {
+      const res = await ready();
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: "degraded", checks: { database: { ok: false }, store: { ok: true } } });
+    } finally {
+      installServices(h.deps);
+      await bare.drop();
+    }
   });
 
   it("names the failing dependency with a generic status, and no internal error text", async () => {
