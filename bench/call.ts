@@ -43,6 +43,7 @@ const BROWSERS = process.env.BENCH_CALL_BROWSERS ?? "person";
 /** Extra CSS injected into every page: measures what a style costs (e.g. hiding the self-preview). */
 const EXTRA_CSS = process.env.BENCH_CALL_CSS;
 const LIVEKIT = { key: "bench-call-key", secret: "bench-call-secret-0123456789abcdef0123456789" };
+const METRICS_TOKEN = "bench-call-metrics-token";
 
 /** The page's call-timing marks, as epoch milliseconds so pages' clocks compare. */
 interface Marks {
@@ -174,6 +175,19 @@ async function startNextRequests(people: Person[]) {
   };
 }
 
+/** The app's event-loop delay since the last read (prom-client's default metrics, in ms). */
+async function eventLoopLag(appUrl: string) {
+  const response = await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (!response.ok) throw new Error(`/api/metrics answered ${response.status}`);
+  const text = await response.text();
+  const read = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]) * 10_000) / 10;
+  return {
+    p50Ms: read("nodejs_eventloop_lag_p50_seconds"),
+    p99Ms: read("nodejs_eventloop_lag_p99_seconds"),
+    maxMs: read("nodejs_eventloop_lag_max_seconds"),
+  };
+}
+
 /** The sessions this page has shown so far (to tell the next one from them). */
 async function knownSessions(person: Person): Promise<string[]> {
   return Object.keys((await readMarks(person.page)).sessions);
@@ -275,6 +289,7 @@ async function main() {
         LIVEKIT_API_KEY: LIVEKIT.key,
         LIVEKIT_API_SECRET: LIVEKIT.secret,
         CRON_SECRET: "bench-call-cron-secret",
+        METRICS_TOKEN: METRICS_TOKEN,
         LOG_LEVEL: "warn",
         // The same few people meet again and again, skipping every call within seconds.
         REMATCH_WINDOW: "1ms",
@@ -297,6 +312,9 @@ async function main() {
       await Promise.all(people.map(async (p) => [p.name, await waitForNewSession(p, [], 30_000)] as const)),
     );
     await Promise.all(people.map((p) => waitForFace(p, sessions.get(p.name)!)));
+    // … and a Next round, so every route a round uses is loaded before the measured ones (a
+    // production server loads a route's code on its first request: a stall of up to 0.5 s).
+    await nextRound(people, 0);
 
     const sides: Side[] = [];
     let failures = 0;
@@ -305,31 +323,15 @@ async function main() {
     const chromiumPids = childPidsNamed(process.pid, /chrom/);
     const meter = cpuMeter({ app: app.child.pid!, livekit: livekit.pid, chromium: chromiumPids });
     const chromiumMeter = chromiumCpuByKind(chromiumPids);
+    await eventLoopLag(appUrl); // prom-client resets the lag histogram on every read: from here on
+    await Promise.all(people.map((p) => p.page.evaluate(() => performance.clearResourceTimings()))); // and the requests
     const startedAt = performance.now();
     while (calls < CALLS) {
       round++;
       if (PROFILE && round === 2) await profileDuringHold(people[0]!.page, PROFILE);
       else await new Promise((r) => setTimeout(r, HOLD_MS));
-      // Who is with whom now; alternate which side of each call presses Next.
-      const byName = new Map(people.map((p) => [p.name, p]));
-      const seen = new Set<string>();
-      const skippers: Person[] = [];
-      const partners: Person[] = [];
-      for (const p of people) {
-        if (seen.has(p.name)) continue;
-        const other = byName.get(await partnerOf(p))!;
-        seen.add(p.name).add(other.name);
-        const [skipper, partner] = round % 2 ? [p, other] : [other, p];
-        skippers.push(skipper);
-        partners.push(partner);
-      }
-      const known = new Map(await Promise.all(people.map(async (p) => [p.name, await knownSessions(p)] as const)));
       const setupProfile = PROFILE_SETUP && round === 2 ? await startProfile(people[0]!.page) : null;
-      await Promise.all(skippers.map((p) => p.page.getByRole("button", { name: "Next", exact: true }).click()));
-      await Promise.all(partners.map((p) => p.page.getByRole("button", { name: /^Find the next person/ }).click()));
-      const next = new Map<string, string>();
-      await Promise.all(people.map(async (p) => next.set(p.name, await waitForNewSession(p, known.get(p.name)!, 15_000))));
-      const faces = await Promise.all(people.map((p) => waitForFace(p, next.get(p.name)!)));
+      const { next, faces } = await nextRound(people, round);
       if (setupProfile) await setupProfile.stop(PROFILE_SETUP!);
       for (const [i, p] of people.entries()) {
         const side = sideOf(p.name, next.get(p.name)!, await readMarks(p.page));
@@ -360,6 +362,8 @@ async function main() {
     for (const [name, stats] of Object.entries(phases))
       log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);
     const api = await startNextRequests(people);
+    const lag = await eventLoopLag(appUrl);
+    log(`the app's event loop lag over the rounds: p50 ${lag.p50Ms}, p99 ${lag.p99Ms}, max ${lag.maxMs} ms`);
     log(
       `Start/Next requests: total p50 ${api.totalMs.p50}, p95 ${api.totalMs.p95}; waiting for the answer p50 ${api.waitMs.p50}, p95 ${api.waitMs.p95}; in the route p50 ${api.serverMs.p50}, p95 ${api.serverMs.p95} ms`,
     );
@@ -378,6 +382,7 @@ async function main() {
       clickToFaceMs: face,
       ...phases,
       startNextRequests: api,
+      appEventLoopLag: lag,
       cpu,
       seconds: Math.round(seconds),
       config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS, browsers: BROWSERS, extraCss: EXTRA_CSS ?? null },
@@ -427,6 +432,33 @@ function chromiumCpuByKind(browserPids: number[]): () => Record<string, number> 
         .filter(([, v]) => (v as number) > 0),
     );
   };
+}
+
+/**
+ * One round: in every call one side presses Next (sides alternate by round), the other "Find the
+ * next person" once the ended overlay shows; waits for everyone's new call and partner's face.
+ */
+async function nextRound(people: Person[], round: number) {
+  // Who is with whom now; alternate which side of each call presses Next.
+  const byName = new Map(people.map((p) => [p.name, p]));
+  const seen = new Set<string>();
+  const skippers: Person[] = [];
+  const partners: Person[] = [];
+  for (const p of people) {
+    if (seen.has(p.name)) continue;
+    const other = byName.get(await partnerOf(p))!;
+    seen.add(p.name).add(other.name);
+    const [skipper, partner] = round % 2 ? [p, other] : [other, p];
+    skippers.push(skipper);
+    partners.push(partner);
+  }
+  const known = new Map(await Promise.all(people.map(async (p) => [p.name, await knownSessions(p)] as const)));
+  await Promise.all(skippers.map((p) => p.page.getByRole("button", { name: "Next", exact: true }).click()));
+  await Promise.all(partners.map((p) => p.page.getByRole("button", { name: /^Find the next person/ }).click()));
+  const next = new Map<string, string>();
+  await Promise.all(people.map(async (p) => next.set(p.name, await waitForNewSession(p, known.get(p.name)!, 15_000))));
+  const faces = await Promise.all(people.map((p) => waitForFace(p, next.get(p.name)!)));
+  return { next, faces };
 }
 
 async function startProfile(page: Page) {
