@@ -18,6 +18,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { CHROMIUM } from "../e2e/env";
+import { watchPeerConnections } from "../e2e/media";
 import { CALL_MARKS } from "@/components/video-chat/call-timing";
 import { startNextServer, type AppProcess } from "@test/support/app-process";
 import { startLivekitServer, type LivekitServer } from "@test/support/livekit-server";
@@ -35,6 +36,8 @@ const LIVEKIT_PORT = Number(process.env.BENCH_CALL_LIVEKIT_PORT ?? 17890);
 const PROFILE = process.env.BENCH_CALL_PROFILE;
 /** A DevTools CPU profile of one page from the second round's press to its new partner's face. */
 const PROFILE_SETUP = process.env.BENCH_CALL_PROFILE_SETUP;
+/** Read each call's WebRTC stats once its face shows: key frames, PLIs, jitter buffer (what the first frame waited for). */
+const RTC_STATS = process.env.BENCH_CALL_RTC_STATS === "1";
 /**
  * "person" (default): one browser per person, as strangers are, each with its own GPU, audio and
  * network processes; "shared": one browser, a context per person (those processes shared).
@@ -188,6 +191,30 @@ async function eventLoopLag(appUrl: string) {
   };
 }
 
+/** The current call's video stats on one page (its newest open peer connection). */
+async function callRtcStats(page: Page) {
+  return page.evaluate(async () => {
+    const all = (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
+    const pc = all.filter((c) => c.connectionState !== "closed").at(-1);
+    if (!pc) return null;
+    const out = { keyFramesDecoded: 0, pliSent: 0, jitterBufferMsPerFrame: 0, keyFramesEncoded: 0, pliReceived: 0 };
+    (await pc.getStats()).forEach((s: Record<string, number | string>) => {
+      if (s.kind !== "video") return;
+      if (s.type === "inbound-rtp") {
+        out.keyFramesDecoded += Number(s.keyFramesDecoded ?? 0);
+        out.pliSent += Number(s.pliCount ?? 0);
+        const emitted = Number(s.jitterBufferEmittedCount ?? 0);
+        if (emitted) out.jitterBufferMsPerFrame = (Number(s.jitterBufferDelay ?? 0) / emitted) * 1000;
+      }
+      if (s.type === "outbound-rtp") {
+        out.keyFramesEncoded += Number(s.keyFramesEncoded ?? 0);
+        out.pliReceived += Number(s.pliCount ?? 0);
+      }
+    });
+    return out;
+  });
+}
+
 /** The sessions this page has shown so far (to tell the next one from them). */
 async function knownSessions(person: Person): Promise<string[]> {
   return Object.keys((await readMarks(person.page)).sessions);
@@ -247,6 +274,7 @@ async function signIn(browser: Browser, url: string, name: string): Promise<Pers
     permissions: ["camera", "microphone"],
     reducedMotion: "reduce",
   });
+  if (RTC_STATS) await watchPeerConnections(context);
   const page = await context.newPage();
   await page.goto("/");
   await page.getByLabel("Nickname (optional)").fill(name);
@@ -323,6 +351,7 @@ async function main() {
     const chromiumPids = childPidsNamed(process.pid, /chrom/);
     const meter = cpuMeter({ app: app.child.pid!, livekit: livekit.pid, chromium: chromiumPids });
     const chromiumMeter = chromiumCpuByKind(chromiumPids);
+    const rtcStats: NonNullable<Awaited<ReturnType<typeof callRtcStats>>>[] = [];
     await eventLoopLag(appUrl); // prom-client resets the lag histogram on every read: from here on
     await Promise.all(people.map((p) => p.page.evaluate(() => performance.clearResourceTimings()))); // and the requests
     const startedAt = performance.now();
@@ -332,6 +361,8 @@ async function main() {
       else await new Promise((r) => setTimeout(r, HOLD_MS));
       const setupProfile = PROFILE_SETUP && round === 2 ? await startProfile(people[0]!.page) : null;
       const { next, faces } = await nextRound(people, round);
+      if (RTC_STATS)
+        rtcStats.push(...(await Promise.all(people.map((p) => callRtcStats(p.page)))).flatMap((x) => (x ? [x] : [])));
       if (setupProfile) await setupProfile.stop(PROFILE_SETUP!);
       for (const [i, p] of people.entries()) {
         const side = sideOf(p.name, next.get(p.name)!, await readMarks(p.page));
@@ -363,6 +394,15 @@ async function main() {
       log(`${name.padEnd(30)} p50 ${stats.p50}, p95 ${stats.p95}, max ${stats.max}`);
     const api = await startNextRequests(people);
     const lag = await eventLoopLag(appUrl);
+    const rtc = RTC_STATS
+      ? Object.fromEntries(
+          (["keyFramesDecoded", "pliSent", "jitterBufferMsPerFrame", "keyFramesEncoded", "pliReceived"] as const).map((k) => [
+            k,
+            summarize(rtcStats.map((r) => r[k])),
+          ]),
+        )
+      : null;
+    if (rtc) for (const [k, v] of Object.entries(rtc)) log(`rtc ${k.padEnd(24)} p50 ${v.p50}, p95 ${v.p95}, max ${v.max}`);
     log(`the app's event loop lag over the rounds: p50 ${lag.p50Ms}, p99 ${lag.p99Ms}, max ${lag.maxMs} ms`);
     log(
       `Start/Next requests: total p50 ${api.totalMs.p50}, p95 ${api.totalMs.p95}; waiting for the answer p50 ${api.waitMs.p50}, p95 ${api.waitMs.p95}; in the route p50 ${api.serverMs.p50}, p95 ${api.serverMs.p95} ms`,
@@ -383,6 +423,7 @@ async function main() {
       ...phases,
       startNextRequests: api,
       appEventLoopLag: lag,
+      rtc,
       cpu,
       seconds: Math.round(seconds),
       config: { pairs: PAIRS, holdMs: HOLD_MS, faceTimeoutMs: FACE_TIMEOUT_MS, browsers: BROWSERS, extraCss: EXTRA_CSS ?? null },
