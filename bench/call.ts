@@ -340,8 +340,8 @@ async function main() {
       await Promise.all(people.map(async (p) => [p.name, await waitForNewSession(p, [], 30_000)] as const)),
     );
     await Promise.all(people.map((p) => waitForFace(p, sessions.get(p.name)!)));
-    // … and a Next round, so every route a round uses is loaded before the measured ones (a
-    // production server loads a route's code on its first request: a stall of up to 0.5 s).
+    // … and a Next round: the app's first Skip after starting stalled its event loop for up to
+    // 0.5 s (the first use of that path), which a measured round would otherwise carry.
     await nextRound(people, 0);
 
     const sides: Side[] = [];
