@@ -1,9 +1,10 @@
 /**
  * User Timing marks for the moments a stranger feels: pressing Start/Next (`asked`), the match
- * arriving (`matchArrived`: the event or the answer), its call view showing (`matched`), the video server's signal answering the join, the call's media connecting, our camera
- * published, the partner's camera subscribed, its `<video>` element mounted and its first frame on screen. They cost nothing,
- * never leave the browser, and are what `npm run bench:call` reads (instructions/performance.md);
- * any real-user monitoring can read them the same way.
+ * arriving (`matchArrived`: the event or the answer), its call view showing (`matched`), the video
+ * server's signal answering the join, the call's media connecting, our camera published, the
+ * partner's camera subscribed, its `<video>` element mounted and its first frame on screen. They
+ * cost nothing, never leave the browser, and are what `npm run bench:call` reads
+ * (instructions/performance.md); any real-user monitoring can read them the same way.
  */
 export const CALL_MARKS = {
   asked: "moodmatch:asked",

@@ -2,7 +2,7 @@
 
 import { useCallback, useMemo, useRef, useState } from "react";
 import { signIn } from "next-auth/react";
-import { nicknameSchema, type EndReason, type ReportReason } from "@/lib/schemas";
+import { nicknameSchema, type EndReason, type EnqueueResult, type ReportReason } from "@/lib/schemas";
 import { api, ApiError, isApiError } from "./api";
 import { CALL_MARKS, markCall } from "./call-timing";
 import { onMatchArrived } from "./call/early-call-room";
@@ -84,20 +84,27 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
     [explain, resync],
   );
 
+  /** A Start/Next answer: a call in it starts connecting at once (call/early-call-room.ts). */
+  const answered = useCallback(
+    (result: EnqueueResult, matchCountAtSend: number) => {
+      if (result.status === "in_session") onMatchArrived(result.session.id, result.livekit);
+      dispatch({ type: "enqueued", result, matchCountAtSend });
+    },
+    [dispatch],
+  );
+
   const enqueue = useCallback(async () => {
     const { preferences: prefs } = latest.current;
     const matchCountAtSend = latest.current.state.matchCount;
     try {
-      const result = await api.enqueue({ mood: prefs.mood, interests: prefs.interests, mode: prefs.mode });
-      if (result.status === "in_session") onMatchArrived(result.session.id, result.livekit);
-      dispatch({ type: "enqueued", result, matchCountAtSend });
+      answered(await api.enqueue({ mood: prefs.mood, interests: prefs.interests, mode: prefs.mode }), matchCountAtSend);
     } catch (error) {
       if (!isApiError(error, "ALREADY_IN_SESSION")) throw error;
       // We are in a call the page didn't know about (another tab, a lost event): rejoin it.
       const join = await api.session();
       dispatch({ type: "enqueued", result: { status: "in_session", ...join } });
     }
-  }, [dispatch]);
+  }, [dispatch, answered]);
 
   const start = useCallback(
     () =>
@@ -126,9 +133,7 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
         if (phase.kind === "in_call") {
           try {
             const matchCountAtSend = latest.current.state.matchCount;
-            const result = await api.skip();
-            if (result.status === "in_session") onMatchArrived(result.session.id, result.livekit);
-            dispatch({ type: "enqueued", result, matchCountAtSend });
+            answered(await api.skip(), matchCountAtSend);
             return;
           } catch (error) {
             if (!isApiError(error, "NOT_IN_SESSION")) throw error;
@@ -137,7 +142,7 @@ export function useMatchActions({ state, dispatch, preferences, nickname, onExpi
         if (phase.kind === "waiting") return;
         await enqueue();
       }),
-    [run, dispatch, enqueue],
+    [run, answered, enqueue],
   );
 
   const stop = useCallback(

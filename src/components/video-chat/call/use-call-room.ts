@@ -87,9 +87,9 @@ export function useCallRoom(
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [attempt, setAttempt] = useState(0);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
-  // the early connect stands for the first attempt only; a retry connects anew
-  const earlyPending = useRef(early !== null);
-  const leftOnce = useRef(false);
+  // The early connect stands for the first attempt only: a retry, or a connect after a cleanup of
+  // this view already left the room (StrictMode's double effect), connects anew.
+  const earlyStands = useRef(early !== null);
 
   useEffect(() => {
     const onDisconnected = (reason?: DisconnectReason) => {
@@ -135,26 +135,21 @@ export function useCallRoom(
         const publishOnJoin = () => {
           if (!cancelled) publishLocalTracks();
         };
-        const connect = async () => {
-          room.once(RoomEvent.SignalConnected, publishOnJoin);
+        // Publish once the signal has joined: at once if an early room's signal already has.
+        const connectWith = async (connecting: () => Promise<void>, joined = false) => {
+          if (joined) publishOnJoin();
+          else room.once(RoomEvent.SignalConnected, publishOnJoin);
           try {
-            await room.connect(url, token, { autoSubscribe: true });
+            await connecting();
           } finally {
             room.off(RoomEvent.SignalConnected, publishOnJoin);
           }
         };
-        // The early connect is the first attempt, unless a cleanup of this view already left the
-        // room (StrictMode's double effect): then connect anew, after that disconnect.
-        const adopted = earlyPending.current && !leftOnce.current ? early : null;
-        earlyPending.current = false;
+        const connect = () => connectWith(() => room.connect(url, token, { autoSubscribe: true }));
+        const adopted = earlyStands.current ? early : null;
+        earlyStands.current = false;
         if (adopted) {
-          if (adopted.signalJoined) publishOnJoin();
-          else room.once(RoomEvent.SignalConnected, publishOnJoin);
-          try {
-            await adopted.connecting;
-          } finally {
-            room.off(RoomEvent.SignalConnected, publishOnJoin);
-          }
+          await connectWith(() => adopted.connecting, adopted.signalJoined);
           // it joined and then dropped before this view listened: connect again
           if (room.state === ConnectionState.Disconnected && !cancelled) await connect();
         } else {
@@ -167,7 +162,7 @@ export function useCallRoom(
       });
     return () => {
       cancelled = true;
-      leftOnce.current = true;
+      earlyStands.current = false;
       // Disconnecting also aborts a connect still in flight; local tracks keep running.
       void room.disconnect(false).catch(() => {});
     };
